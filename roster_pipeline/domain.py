@@ -13,29 +13,21 @@ from functools import cached_property
 
 import pandas as pd
 
-SHIFT_KINDS = ("day", "evening", "night", "long-day", "on-call")
-LEAVE_TYPES = ("annual", "sick", "study", "parental", "other")
-LEAVE_STATUSES = ("approved", "requested", "declined")
-REQUESTS = ("prefer", "avoid", "day_off")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TABLES = (
-    "registrars",
-    "shift_types",
-    "cover",
-    "leave",
-    "preferences",
-    "training",
-    "partners",
-    "history",
-    "history_totals",
-    "public_holidays",
+from data_contracts.cells import is_blank  # noqa: F401 - re-exported for the engine
+from data_contracts.vocabulary import (  # noqa: F401 - the engine's vocabulary
+    LEAVE_STATUSES,
+    LEAVE_TYPES,
+    REQUESTS,
+    REQUIRED_TABLES,
+    SHIFT_KINDS,
+    TABLES,
+    WEEKDAYS,
 )
-REQUIRED_TABLES = ("registrars", "shift_types", "cover")
 
 
 def split_list(value: object) -> tuple[str, ...]:
     """Split a `|`-separated cell into a tuple of trimmed, non-empty items."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if is_blank(value):
         return ()
     return tuple(p.strip() for p in str(value).split("|") if p.strip())
 
@@ -53,15 +45,6 @@ def as_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return pd.Timestamp(value).date()
-
-
-def is_blank(value: object) -> bool:
-    """True for None, NaN and empty strings."""
-    if value is None:
-        return True
-    if isinstance(value, float) and pd.isna(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 @dataclass(frozen=True)
