@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,8 +39,17 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every `*.csv` in a folder (table name = file stem)."""
-    return {file.stem.strip().lower(): read_csv(file) for file in sorted(folder.glob("*.csv"))}
+    """The department's `*.csv` files in a folder (table name = file stem).
+
+    Files named like a table (`leaves.csv` for `leave`) are read so that the contracts report the
+    misspelling; unrelated files such as a `roster.csv` saved beside the tables are left alone.
+    """
+    tables = {}
+    for file in sorted(folder.glob("*.csv")):
+        name = file.stem.strip().lower()
+        if name in TABLES or difflib.get_close_matches(name, TABLES, n=1, cutoff=0.75):
+            tables[name] = read_csv(file)
+    return tables
 
 
 def read_csv(file: Path) -> pd.DataFrame:

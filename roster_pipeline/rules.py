@@ -18,6 +18,7 @@ RULE_TYPES: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "max_hours_rolling": (("hours", "days"), True, True),
     "max_avg_weekly_hours": (("hours",), True, True),
     "contract_hours": (("min_fraction", "max_fraction"), True, True),
+    "total_minutes": ((), True, True),
     "max_consecutive_days": (("max",), True, True),
     "min_consecutive_days": (("min",), True, True),
     "min_consecutive_days_off": (("min",), True, True),
@@ -39,6 +40,8 @@ RULE_TYPES: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "site_preference": ((), False, True),
 }
 FAIRNESS_MEASURES = ("nights", "weekends", "public_holidays", "hours")
+# Soft rule types optimised first (priority 1) unless a pack says otherwise; the rest are priority 2.
+PRIMARY_TYPES = ("cover_target", "requests", "requested_leave", "fairness")
 PACKS_DIR = "rule_packs"
 
 
@@ -58,6 +61,7 @@ class Rule:
     description: str = ""
     source: str = ""
     applies_to: dict[str, list[str]] = field(default_factory=dict)
+    priority: int = 1
 
     def applies(self, registrar: Registrar) -> bool:
         """Whether this rule covers `registrar` (no `applies_to` means everyone)."""
@@ -102,6 +106,8 @@ def _rule_problems(index: int, raw: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: weight must be a non-negative integer")
     if rule_type == "fairness" and (raw.get("params") or {}).get("measure") not in FAIRNESS_MEASURES:
         problems.append(f"{where}: fairness measure must be one of {FAIRNESS_MEASURES}")
+    if not isinstance(raw.get("priority", 1), int) or raw.get("priority", 1) < 1:
+        problems.append(f"{where}: priority must be a positive integer")
     if "id" not in raw:
         problems.append(f"{where}: missing id")
     return problems
@@ -134,6 +140,7 @@ def parse_pack(data: dict[str, Any], origin: str = "<pack>") -> RulePack:
                 description=str(raw.get("description", "")),
                 source=str(raw.get("source", "")),
                 applies_to={k: [str(v) for v in vs] for k, vs in (raw.get("applies_to") or {}).items()},
+                priority=int(raw.get("priority", 1 if raw["type"] in PRIMARY_TYPES else 2)),
             )
         )
     if problems:

@@ -714,6 +714,23 @@ def check_contract_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
     return out
 
 
+def check_total_minutes(f: RosterFacts, rule: Rule) -> list[Violation]:
+    """Horizon minutes outside [min_minutes, max_minutes], in started hours."""
+    out = []
+    lo, hi = rule.params.get("min_minutes"), rule.params.get("max_minutes")
+    for reg in f.scope(rule):
+        rid = reg.registrar_id
+        minutes = _horizon_minutes(f, rid)
+        short = 0 if lo is None else max(0, int(lo) - minutes)
+        over = 0 if hi is None else max(0, minutes - int(hi))
+        units = _ceil_hours(short) + _ceil_hours(over)
+        if units:
+            bound = f"minimum {lo}" if short else f"maximum {hi}"
+            msg = f"{rid} works {minutes} minutes in the period; the {bound} minutes"
+            out.append(_make(rule, rid, f.horizon.days, units, msg))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Consecutive days
 
@@ -1098,7 +1115,8 @@ def _compute_fairness(f: RosterFacts, rule: Rule) -> FairnessResult:
 
 
 def check_fairness(f: RosterFacts, rule: Rule) -> list[Violation]:
-    """Spread units floor((max dev - min dev) / D) and deviation units floor(sum |dev| / D)."""
+    """Band units per registrar floor(max(0, |dev| - band) / D), spread units
+    floor((max dev - min dev) / D) and deviation units floor(sum |dev| / D)."""
     # Interpretation: the two parts are reported as separate violations whose units are the raw
     # floors and whose penalty is weight * spread_weight (or deviation_weight) * units; a missing
     # or zero part weight switches that part off (no units reported).
@@ -1107,7 +1125,16 @@ def check_fairness(f: RosterFacts, rule: Rule) -> list[Violation]:
     d, scale, unit = (6000, 60, "hours") if hours else (100, 1, FAIRNESS_UNITS[result.measure])
     spread_weight = int(rule.params.get("spread_weight") or 0)
     deviation_weight = int(rule.params.get("deviation_weight") or 0)
+    band_weight = int(rule.params.get("band_weight") or 0)
+    band = round(_exact(rule.params.get("band", 0.5)) * 1000 * scale)
     out = []
+    for rid, dev in result.deviations.items() if band_weight else ():
+        units = max(0, abs(dev) - band) // d
+        if units:
+            side = "above" if dev > 0 else "below"
+            shown = _fmt_number(abs(dev) / 1000 / scale)
+            msg = f"{rid} is {shown} {unit} {side} an FTE-fair share of {result.measure}"
+            out.append(_make(rule, rid, (), units, msg, price=band_weight))
     spread_units = result.spread_thousandths // d
     if spread_weight and spread_units:
         devs = result.deviations
@@ -1198,6 +1225,7 @@ CHECKS: dict[str, Callable[[RosterFacts, Rule], list[Violation]]] = {
     "max_hours_rolling": check_max_hours_rolling,
     "max_avg_weekly_hours": check_max_avg_weekly_hours,
     "contract_hours": check_contract_hours,
+    "total_minutes": check_total_minutes,
     "max_consecutive_days": check_max_consecutive_days,
     "min_consecutive_days": check_min_consecutive_days,
     "min_consecutive_days_off": check_min_consecutive_days_off,

@@ -27,6 +27,13 @@ FULL_PACK = {
             "weight": 2,
             "params": {"min_fraction": 0.6, "max_fraction": 1.2},
         },
+        {
+            "id": "tot",
+            "type": "total_minutes",
+            "weight": 2,
+            "params": {"min_minutes": 600, "max_minutes": 2400},
+        },
+        {"id": "tothard", "type": "total_minutes", "hard": True, "params": {"max_minutes": 4800}},
         {"id": "maxdays", "type": "max_consecutive_days", "hard": True, "params": {"max": 6}},
         {"id": "mindays", "type": "min_consecutive_days", "weight": 4, "params": {"min": 2}},
         {"id": "minoff", "type": "min_consecutive_days_off", "weight": 4, "params": {"min": 2}},
@@ -88,13 +95,13 @@ FULL_PACK = {
             "id": "fn",
             "type": "fairness",
             "weight": 1,
-            "params": {"measure": "nights", "spread_weight": 10, "deviation_weight": 1},
+            "params": {"measure": "nights", "band_weight": 5, "spread_weight": 2, "deviation_weight": 1},
         },
         {
             "id": "fw",
             "type": "fairness",
             "weight": 1,
-            "params": {"measure": "weekends", "spread_weight": 10, "deviation_weight": 1},
+            "params": {"measure": "weekends", "band_weight": 5, "spread_weight": 2, "deviation_weight": 1},
         },
         {
             "id": "fp",
@@ -106,7 +113,7 @@ FULL_PACK = {
             "id": "fh",
             "type": "fairness",
             "weight": 1,
-            "params": {"measure": "hours", "spread_weight": 1, "deviation_weight": 1},
+            "params": {"measure": "hours", "band": 2, "band_weight": 1, "deviation_weight": 1},
         },
         {
             "id": "cont",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import full_pack, horizon, random_department
 from roster_pipeline.solver import SolveSettings, solve
 from roster_pipeline.validator import validate_roster
+
+from factories import full_pack, horizon, random_department
 
 PACK = full_pack()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from factories import START, full_pack, horizon, random_department, shift_types
 
 from roster_pipeline.domain import Department
 from roster_pipeline.rules import parse_pack
 from roster_pipeline.solver import SolveSettings, solve
+
+from factories import START, full_pack, horizon, random_department, shift_types
 
 
 def _department(registrars: list[dict], cover: list[dict], leave: list[dict] | None = None) -> Department:

@@ -111,6 +111,16 @@ def post_contract_hours(m: RosterModel, rule: Rule) -> None:
         m.at_least(rule, expr, low, (0, top), divisor=60)
 
 
+def post_total_minutes(m: RosterModel, rule: Rule) -> None:
+    low, high = rule.params.get("min_minutes"), rule.params.get("max_minutes")
+    for rid in m.registrars_for(rule):
+        expr, top = _minutes_expr(m, rid, list(m.horizon.days))
+        if high is not None:
+            m.limit(rule, expr, int(high), (0, top), divisor=60)
+        if low is not None:
+            m.at_least(rule, expr, int(low), (0, top), divisor=60)
+
+
 def post_max_consecutive_days(m: RosterModel, rule: Rule) -> None:
     _post_max_run(m, rule, int(rule.params["max"]), None)
 
@@ -258,7 +268,9 @@ def post_days_off_per_window(m: RosterModel, rule: Rule) -> None:
             m.limit(rule, sum(worked), size - int(rule.params["min_days_off"]), (0, size))
             if consecutive >= 1:
                 runs = [
-                    m.and_lit([negate(v) for v in worked[j : j + consecutive]])
+                    m.and_lit(
+                        [negate(v) for v in worked[j : j + consecutive]], "exact" if m.exact else "at_most"
+                    )
                     for j in range(size - consecutive + 1)
                 ]
                 m.forbid(rule, [negate(r) for r in runs])
@@ -432,6 +444,10 @@ def post_fairness(m: RosterModel, rule: Rule) -> None:
         low, high = balance - share * total_top, balance + 1000 * top
         dev = m.model.NewIntVar(low, high, f"dev[{rule.id},{rid}]")
         m.model.Add(dev == balance + 1000 * count - share * total)
+        if m.fairness_guide and measure != "hours":
+            guide = round(exact(rule.params.get("band", 0.5)) * 1000)
+            m.model.Add(dev <= guide)
+            m.model.Add(dev >= -guide)
         devs.append((dev, low, high))
     _post_fairness_penalty(m, rule, devs, divisor)
 
@@ -440,20 +456,44 @@ def _post_fairness_penalty(m: RosterModel, rule: Rule, devs: list, divisor: int)
     low = min(d[1] for d in devs)
     high = max(d[2] for d in devs)
     biggest = max(abs(low), abs(high))
-    top, bottom = m.model.NewIntVar(low, high, ""), m.model.NewIntVar(low, high, "")
-    m.model.AddMaxEquality(top, [d[0] for d in devs])
-    m.model.AddMinEquality(bottom, [d[0] for d in devs])
-    spread = m.model.NewIntVar(0, high - low, "")
-    m.model.Add(spread == top - bottom)
-    spread_units = _floor_div(m, spread, high - low, divisor, f"spread[{rule.id}]")
-    m._add_soft(rule, spread_units, int(rule.params.get("spread_weight") or 0))
+    spread_weight = int(rule.params.get("spread_weight") or 0)
+    if spread_weight:
+        top, bottom = m.model.NewIntVar(low, high, ""), m.model.NewIntVar(low, high, "")
+        if m.exact:
+            m.model.AddMaxEquality(top, [d[0] for d in devs])
+            m.model.AddMinEquality(bottom, [d[0] for d in devs])
+        else:
+            for dev, _, _ in devs:
+                m.model.Add(top >= dev)
+                m.model.Add(bottom <= dev)
+        spread = m.model.NewIntVar(0, high - low, "")
+        m.model.Add(spread == top - bottom)
+        spread_units = _floor_div(m, spread, high - low, divisor, f"spread[{rule.id}]")
+        m._add_soft(rule, spread_units, spread_weight)
     deviation_weight = int(rule.params.get("deviation_weight") or 0)
-    if deviation_weight:
-        absolutes = []
-        for dev, _, _ in devs:
-            size = m.model.NewIntVar(0, biggest, "")
+    band_weight = int(rule.params.get("band_weight") or 0)
+    if not (deviation_weight or band_weight):
+        return
+    absolutes = []
+    for dev, _, _ in devs:
+        size = m.model.NewIntVar(0, biggest, "")
+        if m.exact:
             m.model.AddAbsEquality(size, dev)
-            absolutes.append(size)
+        else:
+            m.model.Add(size >= dev)
+            m.model.Add(size >= -dev)
+        absolutes.append(size)
+    if band_weight:
+        band = round(exact(rule.params.get("band", 0.5)) * 1000 * (60 if divisor == 6000 else 1))
+        for size in absolutes:
+            outside = m.model.NewIntVar(0, max(0, biggest - band), "")
+            m.model.Add(outside >= size - band)
+            if m.exact:
+                m.model.AddMaxEquality(outside, [0, size - band])
+            m._add_soft(
+                rule, _floor_div(m, outside, max(0, biggest - band), divisor, f"band[{rule.id}]"), band_weight
+            )
+    if deviation_weight:
         total = m.model.NewIntVar(0, biggest * len(devs), "")
         m.model.Add(total == sum(absolutes))
         total_units = _floor_div(m, total, biggest * len(devs), divisor, f"deviation[{rule.id}]")
@@ -461,10 +501,11 @@ def _post_fairness_penalty(m: RosterModel, rule: Rule, devs: list, divisor: int)
 
 
 def _floor_div(m: RosterModel, value, top: int, divisor: int, name: str):
-    """A variable equal to floor(value / divisor) for 0 <= value <= top, posted linearly."""
+    """A variable at least floor(value / divisor) (equal when the model is exact), posted linearly."""
     quotient = m.model.NewIntVar(0, top // divisor, name)
-    m.model.Add(divisor * quotient <= value)
     m.model.Add(value <= divisor * quotient + divisor - 1)
+    if m.exact:
+        m.model.Add(divisor * quotient <= value)
     return quotient
 
 
@@ -503,7 +544,7 @@ def post_partners(m: RosterModel, rule: Rule) -> None:
             together = []
             for code in m.shifts:
                 lit_a, lit_b = m.shift_lit(a, day, code), m.shift_lit(b, day, code)
-                together.append(m.and_lit([lit_a, lit_b]))
+                together.append(m.and_lit([lit_a, lit_b], "exact" if m.exact else "at_most"))
             same = m.or_lit(together)
             m.forbid(rule, [m.works(a, day), m.works(b, day), negate(same)], price=weight)
 

@@ -57,8 +57,17 @@ def matches(shift: ShiftType, selector: dict) -> bool:
 class RosterModel:
     """Variables and posting helpers for one department, rule pack and horizon."""
 
-    def __init__(self, department: Department, pack: RulePack, horizon: Horizon, diagnose: bool = False):
+    def __init__(
+        self,
+        department: Department,
+        pack: RulePack,
+        horizon: Horizon,
+        diagnose: bool = False,
+        exact: bool = False,
+    ):
         self.department = department
+        self.exact = exact
+        self.fairness_guide = False  # enforce each count measure's fairness band as a hard bound
         self.pack = pack
         self.horizon = horizon
         self.diagnose = diagnose
@@ -146,8 +155,13 @@ class RosterModel:
         self.model.Add(var == sum(lits))
         return var
 
-    def and_lit(self, lits: list[Lit]) -> Lit:
-        """A literal exactly equal to the AND of `lits`."""
+    def and_lit(self, lits: list[Lit], bound: str = "exact") -> Lit:
+        """A literal for the AND of `lits`.
+
+        `bound` relaxes the definition in the direction the objective never exploits:
+        "at_least" (the literal may be 1 when the AND is false: a violation, which only costs) or
+        "at_most" (it may be 0 when the AND is true: a credit). "exact" defines it both ways.
+        """
         if any(lit is False for lit in lits):
             return False
         lits = [lit for lit in lits if lit is not True]
@@ -156,8 +170,10 @@ class RosterModel:
         if len(lits) == 1:
             return lits[0]
         var = self.model.NewBoolVar("")
-        self.model.AddBoolAnd(lits).OnlyEnforceIf(var)
-        self.model.AddBoolOr([negate(lit) for lit in lits]).OnlyEnforceIf(var.Not())
+        if bound in ("exact", "at_most"):
+            self.model.AddBoolAnd(lits).OnlyEnforceIf(var)
+        if bound in ("exact", "at_least"):
+            self.model.AddBoolOr([negate(lit) for lit in lits]).OnlyEnforceIf(var.Not())
         return var
 
     # ---- posting ---------------------------------------------------------------------------
@@ -192,7 +208,8 @@ class RosterModel:
                 return
             self.model.AddBoolOr([negate(lit) for lit in live]).OnlyEnforceIf(self.group_literal(rule, group))
             return
-        self._add_soft(rule, self.and_lit(live) if live else 1, coef, price)
+        bound = "exact" if self.exact else "at_least"
+        self._add_soft(rule, self.and_lit(live, bound) if live else 1, coef, price)
 
     def limit(
         self,
@@ -216,9 +233,9 @@ class RosterModel:
             return
         top = -(-(high - upper) // divisor)
         excess = self.model.NewIntVar(0, top, "")
-        if divisor == 1:
-            self.model.AddMaxEquality(excess, [0, expr - upper])
-        else:
+        # excess >= ceil((expr - upper) / divisor); exact (equal) when self.exact.
+        self.model.Add(divisor * excess >= expr - upper)
+        if self.exact:
             quotient = self.model.NewIntVar(min(0, (low - upper) // divisor), top, "")
             self.model.Add(divisor * quotient >= expr - upper)
             self.model.Add(divisor * quotient <= expr - upper + divisor - 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 
@@ -81,20 +80,37 @@ class SolveResult:
         }
 
 
+# The first feasible roster comes from the hard rules and cover targets alone (a small model finds
+# one quickly); then each priority level is optimised in turn, keeping earlier levels at their best.
+# The level holding the fairness rules is first tried with every registrar held inside the band
+# (a hard bound that propagation handles far better than local search handles the penalty).
 WARM_START_TYPES = ("cover_target",)
-WARM_START_SHARE = 0.25
+WARM_START_SHARE = 0.1
+GUIDED_SHARE = 0.6
 
 
 def build_model(
-    department: Department, pack: RulePack, horizon: Horizon, diagnose: bool = False
+    department: Department,
+    pack: RulePack,
+    horizon: Horizon,
+    diagnose: bool = False,
+    caps: dict[int, int] | None = None,
+    fairness_guide: bool = False,
 ) -> RosterModel:
-    """A RosterModel with every rule of the pack posted and the soft objective set."""
+    """A RosterModel with every rule of the pack posted and the soft objective set.
+
+    `caps` bounds the total penalty of each earlier priority level (lexicographic solving).
+    """
     roster_model = RosterModel(department, pack, horizon, diagnose=diagnose)
+    roster_model.fairness_guide = fairness_guide
     for rule in pack.rules:
         post_rule(roster_model, rule)
-    if not diagnose:
-        terms = roster_model.objective_terms()
-        roster_model.model.Minimize(sum(t.coef * t.var for t in terms))
+    if diagnose:
+        return roster_model
+    for level, cap in (caps or {}).items():
+        terms = [t for r in pack.rules if r.priority == level for t in roster_model.ledgers[r.id].penalty]
+        roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+    roster_model.model.Minimize(sum(t.coef * t.var for t in roster_model.objective_terms()))
     return roster_model
 
 
@@ -115,14 +131,27 @@ def _value(solver: cp_model.CpSolver, term: Term) -> int:
     return term.coef * (term.var if isinstance(term.var, int) else int(solver.Value(term.var)))
 
 
-def _assignments(solver: cp_model.CpSolver, roster_model: RosterModel) -> pd.DataFrame:
-    rows = [
-        {"registrar_id": rid, "date": day, "shift": code}
-        for (rid, day, code), var in roster_model.x.items()
-        if solver.BooleanValue(var)
-    ]
+def _assignments(roster: set) -> pd.DataFrame:
+    rows = [{"registrar_id": rid, "date": day, "shift": code} for rid, day, code in roster]
     frame = pd.DataFrame(rows, columns=["registrar_id", "date", "shift"])
     return frame.sort_values(["registrar_id", "date"]).reset_index(drop=True)
+
+
+def solve_stages(pack: RulePack) -> list[tuple[RulePack, float, bool, bool]]:
+    """(stage pack, share of the time limit, capped, fairness-guided) for each stage of a solve."""
+    warm = tuple(r for r in pack.rules if r.hard or r.type in WARM_START_TYPES)
+    stages = [(replace(pack, rules=warm), WARM_START_SHARE, False, False)]
+    levels = sorted({r.priority for r in pack.rules if not r.hard})
+    share = (1.0 - WARM_START_SHARE) / max(1, len(levels))
+    for level in levels:
+        rules = tuple(r for r in pack.rules if r.hard or r.priority <= level)
+        stage_pack = replace(pack, rules=rules)
+        if any(r.type == "fairness" and r.priority == level for r in rules):
+            stages.append((stage_pack, share * GUIDED_SHARE, True, True))
+            stages.append((stage_pack, share * (1 - GUIDED_SHARE), True, False))
+        else:
+            stages.append((stage_pack, share, True, False))
+    return stages
 
 
 def solve(
@@ -134,16 +163,8 @@ def solve(
     """Solve a roster; on infeasibility, diagnose which rules and inputs conflict."""
     settings = settings or SolveSettings()
     began = time.perf_counter()
-    precheck = precheck_cover(department, pack, horizon)
-    hint, warm_status = warm_start(department, pack, horizon, settings)
-    roster_model = build_model(department, pack, horizon)
-    if hint is not None:
-        complete_hint(roster_model, hint, settings)
-    spent = 0.0 if settings.deterministic else time.perf_counter() - began
-    solver = _solver(replace(settings, time_limit=max(1.0, settings.time_limit - spent)))
-    status = STATUS_NAMES[solver.Solve(roster_model.model)] if warm_status != "INFEASIBLE" else warm_status
     result = SolveResult(
-        status=status,
+        status="UNKNOWN",
         objective=None,
         bound=None,
         seconds=0.0,
@@ -153,52 +174,102 @@ def solve(
         rule_pack=pack.id,
         rule_pack_version=pack.version,
     )
-    if status in ("OPTIMAL", "FEASIBLE"):
-        result.objective = float(solver.ObjectiveValue())
-        result.bound = float(solver.BestObjectiveBound())
-        result.assignments = _assignments(solver, roster_model)
-        for rule in pack.rules:
-            ledger = roster_model.ledgers.get(rule.id)
-            if rule.hard:
-                continue
-            result.penalties[rule.id] = sum(_value(solver, t) for t in ledger.penalty) if ledger else 0
-            result.units[rule.id] = sum(_value(solver, t) for t in ledger.units) if ledger else 0
-    elif status == "INFEASIBLE":
-        remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
-        result.diagnosis = precheck or diagnose(department, pack, horizon, settings, remaining)
+    roster: set | None = None
+    caps: dict[int, int] = {}
+    stages = solve_stages(pack)
+    guided_found = False
+    for index, (stage_pack, share, capped, guided) in enumerate(stages):
+        final = index == len(stages) - 1
+        if guided_found and not guided and not final and stages[index - 1][0] == stage_pack:
+            continue  # the guided attempt at this level succeeded: no unguided repeat
+        stage_model = build_model(
+            department, stage_pack, horizon, caps=caps if capped else None, fairness_guide=guided
+        )
+        if roster is not None:
+            complete_hint(stage_model, roster, settings)
+        spent = 0.0 if settings.deterministic else time.perf_counter() - began
+        budget = (
+            settings.time_limit - spent
+            if final
+            else min(settings.time_limit - spent, settings.time_limit * share)
+        )
+        solver = _solver(replace(settings, time_limit=max(1.0, budget)))
+        status = STATUS_NAMES[solver.Solve(stage_model.model)]
+        if status == "INFEASIBLE" and roster is None:
+            result.status = status
+            remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
+            precheck = precheck_cover(department, pack, horizon)
+            result.diagnosis = precheck or diagnose(department, pack, horizon, settings, remaining)
+            break
+        if status in ("OPTIMAL", "FEASIBLE"):
+            guided_found = guided
+            roster = {k for k, v in stage_model.x.items() if solver.BooleanValue(v)}
+            result.status = status if final else "FEASIBLE"
+            if final:
+                result.bound = float(solver.BestObjectiveBound())
+            elif capped:
+                exact = fix_roster(stage_model, roster, settings)
+                level = max(r.priority for r in stage_pack.rules if not r.hard)
+                level_rules = [r for r in stage_pack.rules if r.priority == level and not r.hard]
+                caps[level] = sum(
+                    _value(exact, t) for r in level_rules for t in stage_model.ledgers[r.id].penalty
+                )
+    if roster is not None:
+        _record_roster(result, department, pack, horizon, roster, settings)
     result.seconds = time.perf_counter() - began
     return result
 
 
-def warm_start(
-    department: Department, pack: RulePack, horizon: Horizon, settings: SolveSettings
-) -> tuple[set | None, str]:
-    """A first roster from the hard rules and cover targets only, used as a full solution hint.
+def _record_roster(
+    result: SolveResult, department: Department, pack: RulePack, horizon: Horizon, roster: set, settings
+) -> None:
+    """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed)."""
+    full = build_model(department, pack, horizon)
+    exact = fix_roster(full, roster, settings)
+    result.assignments = _assignments(roster)
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        result.status = "FEASIBLE"
+    for rule in pack.rules:
+        if rule.hard:
+            continue
+        ledger = full.ledgers.get(rule.id)
+        result.penalties[rule.id] = sum(_value(exact, t) for t in ledger.penalty) if ledger else 0
+        result.units[rule.id] = sum(_value(exact, t) for t in ledger.units) if ledger else 0
+    # The objective of the roster returned, every penalty at its exact count (in OR-Tools 9.15
+    # ObjectiveValue() can belong to another solution when a worker finishes at the time limit).
+    result.objective = float(sum(result.penalties.values()))
+    if result.bound is not None:
+        result.bound = min(result.bound, result.objective)
 
-    The full model defines every soft penalty exactly (equalities), which makes a first solution
-    slow to find; this smaller model finds one quickly and the full search starts from it.
+
+def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
+    """Solve a clone with x fixed to `chosen`, minimising the objective.
+
+    With the roster fixed, every relaxed penalty variable drops to its least value, which is the
+    exact violation count of docs/engine-spec.md. Returns (clone solver, clone) or None.
     """
-    rules = tuple(r for r in pack.rules if r.hard or r.type in WARM_START_TYPES)
-    reduced = replace(pack, rules=rules)
-    warm_model = build_model(department, reduced, horizon)
-    solver = _solver(replace(settings, time_limit=max(1.0, settings.time_limit * WARM_START_SHARE)))
-    status = STATUS_NAMES[solver.Solve(warm_model.model)]
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return None, status
-    return {key for key, var in warm_model.x.items() if solver.BooleanValue(var)}, status
+    clone = roster_model.model.Clone()
+    clone.ClearHints()
+    for key, var in roster_model.x.items():
+        clone.Add(clone.GetIntVarFromProtoIndex(var.Index()) == int(key in chosen))
+    # Minimise every unit too, so penalty variables of zero-weight rules are exact as well.
+    terms = [t for ledger in roster_model.ledgers.values() for t in (*ledger.penalty, *ledger.units)]
+    # Variables keep their indices in the clone, so the original expressions apply to it.
+    clone.Minimize(sum(t.coef * t.var for t in terms))
+    solver = _solver(replace(settings, time_limit=max(5.0, settings.time_limit * 0.1), deterministic=False))
+    if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
 
 
 def complete_hint(roster_model: RosterModel, hint: set, settings: SolveSettings) -> bool:
-    """Hint every variable: fix x to the warm roster in a clone and read the implied values."""
-    clone = roster_model.model.Clone()
-    for key, var in roster_model.x.items():
-        clone.Add(clone.GetIntVarFromProtoIndex(var.Index()) == int(key in hint))
-    solver = _solver(replace(settings, time_limit=max(1.0, settings.time_limit * 0.1)))
-    if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    """Hint every variable: fix x to the warm roster and read the implied values."""
+    solver = fix_roster(roster_model, hint, settings)
+    if solver is None:
         return False
-    for index in range(len(clone.Proto().variables)):
-        value = solver.Value(clone.GetIntVarFromProtoIndex(index))
-        roster_model.model.AddHint(roster_model.model.GetIntVarFromProtoIndex(index), value)
+    for index in range(len(roster_model.model.Proto().variables)):
+        var = roster_model.model.GetIntVarFromProtoIndex(index)
+        roster_model.model.AddHint(var, solver.Value(var))
     return True
 
 
@@ -216,8 +287,3 @@ def diagnose(
     core_indices = set(solver.SufficientAssumptionsForInfeasibility())
     core = [key for key, var in roster_model.groups.items() if var.Index() in core_indices]
     return explain_core(roster_model, core)
-
-
-def horizon_from(start: dt.date, weeks: int) -> Horizon:
-    """Convenience constructor for a horizon of whole weeks."""
-    return Horizon(start=start, weeks=weeks)
