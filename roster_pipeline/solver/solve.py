@@ -50,6 +50,7 @@ class SolveResult:
     input_hash: str = ""
     rule_pack: str = ""
     rule_pack_version: str = ""
+    first_feasible_seconds: float | None = None
 
     @property
     def feasible(self) -> bool:
@@ -69,6 +70,9 @@ class SolveResult:
             "bound": self.bound,
             "gap": None if self.gap is None else round(self.gap, 6),
             "seconds": round(self.seconds, 3),
+            "first_feasible_seconds": None
+            if self.first_feasible_seconds is None
+            else round(self.first_feasible_seconds, 3),
             "seed": self.settings.seed,
             "workers": self.settings.workers,
             "time_limit": self.settings.time_limit,
@@ -87,6 +91,7 @@ class SolveResult:
 WARM_START_TYPES = ("cover_target",)
 WARM_START_SHARE = 0.1
 GUIDED_SHARE = 0.6
+FINAL_RESERVE = 0.03
 
 
 def build_model(
@@ -175,6 +180,7 @@ def solve(
         rule_pack_version=pack.version,
     )
     roster: set | None = None
+    roster_model: RosterModel | None = None
     caps: dict[int, int] = {}
     stages = solve_stages(pack)
     guided_found = False
@@ -188,10 +194,10 @@ def solve(
         if roster is not None:
             complete_hint(stage_model, roster, settings)
         spent = 0.0 if settings.deterministic else time.perf_counter() - began
+        left = settings.time_limit - spent
+        # Keep a little time back for the exact re-evaluation of the returned roster.
         budget = (
-            settings.time_limit - spent
-            if final
-            else min(settings.time_limit - spent, settings.time_limit * share)
+            left - FINAL_RESERVE * settings.time_limit if final else min(left, settings.time_limit * share)
         )
         solver = _solver(replace(settings, time_limit=max(1.0, budget)))
         status = STATUS_NAMES[solver.Solve(stage_model.model)]
@@ -204,9 +210,12 @@ def solve(
         if status in ("OPTIMAL", "FEASIBLE"):
             guided_found = guided
             roster = {k for k, v in stage_model.x.items() if solver.BooleanValue(v)}
+            if result.first_feasible_seconds is None:
+                result.first_feasible_seconds = time.perf_counter() - began
             result.status = status if final else "FEASIBLE"
             if final:
                 result.bound = float(solver.BestObjectiveBound())
+                roster_model = stage_model
             elif capped:
                 exact = fix_roster(stage_model, roster, settings)
                 level = max(r.priority for r in stage_pack.rules if not r.hard)
@@ -215,16 +224,16 @@ def solve(
                     _value(exact, t) for r in level_rules for t in stage_model.ledgers[r.id].penalty
                 )
     if roster is not None:
-        _record_roster(result, department, pack, horizon, roster, settings)
+        full = roster_model if roster_model is not None else build_model(department, pack, horizon)
+        _record_roster(result, full, pack, roster, settings)
     result.seconds = time.perf_counter() - began
     return result
 
 
 def _record_roster(
-    result: SolveResult, department: Department, pack: RulePack, horizon: Horizon, roster: set, settings
+    result: SolveResult, full: RosterModel, pack: RulePack, roster: set, settings: SolveSettings
 ) -> None:
     """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed)."""
-    full = build_model(department, pack, horizon)
     exact = fix_roster(full, roster, settings)
     result.assignments = _assignments(roster)
     if result.status not in ("OPTIMAL", "FEASIBLE"):
