@@ -38,6 +38,7 @@ from roster_pipeline.domain import (
     Registrar,
     ShiftType,
     as_date,
+    is_blank,
     parse_hhmm,
 )
 from roster_pipeline.rules import Rule, RulePack
@@ -270,14 +271,7 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def _blank(value: Any) -> bool:
-    """None, NaN, pd.NA, NaT or an empty string (nullable columns such as Int64 give pd.NA)."""
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+_blank = is_blank  # None, NaN, pd.NA, NaT or an empty string (data interpretation, not rules)
 
 
 def _row_weight(value: Any, default: int) -> int:
@@ -693,6 +687,13 @@ def check_max_avg_weekly_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
     return out
 
 
+def _outside_units(minutes: int, lo: int | None, hi: int | None) -> int:
+    """Started hours below `lo` plus started hours above `hi` (a missing bound never counts)."""
+    short = 0 if lo is None else max(0, lo - minutes)
+    over = 0 if hi is None else max(0, minutes - hi)
+    return _ceil_hours(short) + _ceil_hours(over)
+
+
 def check_contract_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
     """Hours below floor(T*min_fraction) or above ceil(T*max_fraction), in started hours."""
     out = []
@@ -703,7 +704,7 @@ def check_contract_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
         lo = math.floor(target * _exact(rule.params["min_fraction"]))
         hi = math.ceil(target * _exact(rule.params["max_fraction"]))
         minutes = _horizon_minutes(f, rid)
-        units = _ceil_hours(max(0, lo - minutes)) + _ceil_hours(max(0, minutes - hi))
+        units = _outside_units(minutes, lo, hi)
         if units:
             side = "below" if minutes < lo else "above"
             msg = (
@@ -717,15 +718,15 @@ def check_contract_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
 def check_total_minutes(f: RosterFacts, rule: Rule) -> list[Violation]:
     """Horizon minutes outside [min_minutes, max_minutes], in started hours."""
     out = []
-    lo, hi = rule.params.get("min_minutes"), rule.params.get("max_minutes")
+    lo, hi = (
+        None if rule.params.get(k) is None else int(rule.params[k]) for k in ("min_minutes", "max_minutes")
+    )
     for reg in f.scope(rule):
         rid = reg.registrar_id
         minutes = _horizon_minutes(f, rid)
-        short = 0 if lo is None else max(0, int(lo) - minutes)
-        over = 0 if hi is None else max(0, minutes - int(hi))
-        units = _ceil_hours(short) + _ceil_hours(over)
+        units = _outside_units(minutes, lo, hi)
         if units:
-            bound = f"minimum {lo}" if short else f"maximum {hi}"
+            bound = f"minimum {lo}" if lo is not None and minutes < lo else f"maximum {hi}"
             msg = f"{rid} works {minutes} minutes in the period; the {bound} minutes"
             out.append(_make(rule, rid, f.horizon.days, units, msg))
     return out
