@@ -37,8 +37,16 @@ def run_case(registrars: int, weeks: int, rules: str, time_limit: float, seed: i
     began = time.perf_counter()
     result = solve(department, pack, horizon, SolveSettings(time_limit=time_limit, workers=2, seed=seed))
     seconds = time.perf_counter() - began
-    row = {"registrars": registrars, "weeks": weeks, "rules": rules, "seed": seed, "status": result.status,
-           "seconds": round(seconds, 1), "objective": result.objective, "gap": result.gap}
+    row = {
+        "registrars": registrars,
+        "weeks": weeks,
+        "rules": rules,
+        "seed": seed,
+        "status": result.status,
+        "seconds": round(seconds, 1),
+        "objective": result.objective,
+        "gap": result.gap,
+    }
     if result.feasible:
         report = validate_roster(department, pack, horizon, result.assignments)
         row |= {
