@@ -61,7 +61,14 @@ def run_case(registrars: int, weeks: int, rules: str, time_limit: float, seed: i
 
 def summarise(rows: list[dict]) -> dict:
     """Medians over seeds of the figures the targets are stated in."""
-    keys = ("seconds", "hard_violations", "requests_honoured_pct", "nights_spread", "weekends_spread")
+    keys = (
+        "seconds",
+        "first_feasible_seconds",
+        "hard_violations",
+        "requests_honoured_pct",
+        "nights_spread",
+        "weekends_spread",
+    )
     out = {"runs": len(rows), "feasible": sum(r["status"] in ("OPTIMAL", "FEASIBLE") for r in rows)}
     for key in keys:
         values = [r[key] for r in rows if key in r]

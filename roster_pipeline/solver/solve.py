@@ -90,7 +90,8 @@ class SolveResult:
 # (a hard bound that propagation handles far better than local search handles the penalty).
 WARM_START_TYPES = ("cover_target",)
 WARM_START_SHARE = 0.1
-GUIDED_SHARE = 0.6
+GUIDED_SHARE = 0.8
+FIRST_LEVEL_SHARE = 0.6  # of the time after the warm start, when there are several levels
 FINAL_RESERVE = 0.03
 
 
@@ -99,12 +100,13 @@ def build_model(
     pack: RulePack,
     horizon: Horizon,
     diagnose: bool = False,
-    caps: dict[int, int] | None = None,
+    caps: dict[str, int] | None = None,
     fairness_guide: bool = False,
 ) -> RosterModel:
     """A RosterModel with every rule of the pack posted and the soft objective set.
 
-    `caps` bounds the total penalty of each earlier priority level (lexicographic solving).
+    `caps` bounds the penalty of each rule of an earlier priority level (lexicographic solving:
+    a later level may not make any earlier rule worse).
     """
     roster_model = RosterModel(department, pack, horizon, diagnose=diagnose)
     roster_model.fairness_guide = fairness_guide
@@ -112,8 +114,8 @@ def build_model(
         post_rule(roster_model, rule)
     if diagnose:
         return roster_model
-    for level, cap in (caps or {}).items():
-        terms = [t for r in pack.rules if r.priority == level for t in roster_model.ledgers[r.id].penalty]
+    for rule_id, cap in (caps or {}).items():
+        terms = roster_model.ledgers[rule_id].penalty
         roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
     roster_model.model.Minimize(sum(t.coef * t.var for t in roster_model.objective_terms()))
     return roster_model
@@ -147,8 +149,13 @@ def solve_stages(pack: RulePack) -> list[tuple[RulePack, float, bool, bool]]:
     warm = tuple(r for r in pack.rules if r.hard or r.type in WARM_START_TYPES)
     stages = [(replace(pack, rules=warm), WARM_START_SHARE, False, False)]
     levels = sorted({r.priority for r in pack.rules if not r.hard})
-    share = (1.0 - WARM_START_SHARE) / max(1, len(levels))
-    for level in levels:
+    for index, level in enumerate(levels):
+        if len(levels) == 1:
+            share = 1.0 - WARM_START_SHARE
+        elif index == 0:
+            share = (1.0 - WARM_START_SHARE) * FIRST_LEVEL_SHARE
+        else:
+            share = (1.0 - WARM_START_SHARE) * (1 - FIRST_LEVEL_SHARE) / (len(levels) - 1)
         rules = tuple(r for r in pack.rules if r.hard or r.priority <= level)
         stage_pack = replace(pack, rules=rules)
         if any(r.type == "fairness" and r.priority == level for r in rules):
@@ -181,7 +188,7 @@ def solve(
     )
     roster: set | None = None
     roster_model: RosterModel | None = None
-    caps: dict[int, int] = {}
+    caps: dict[str, int] = {}
     stages = solve_stages(pack)
     guided_found = False
     for index, (stage_pack, share, capped, guided) in enumerate(stages):
@@ -193,6 +200,14 @@ def solve(
         )
         if roster is not None:
             complete_hint(stage_model, roster, settings)
+        if guided and roster is not None:
+            banded = _feasible_roster(
+                stage_model, replace(settings, time_limit=settings.time_limit * share / 2)
+            )
+            if banded is None:
+                continue
+            stage_model.model.ClearHints()
+            complete_hint(stage_model, banded, settings)
         spent = 0.0 if settings.deterministic else time.perf_counter() - began
         left = settings.time_limit - spent
         # Keep a little time back for the exact re-evaluation of the returned roster.
@@ -219,10 +234,9 @@ def solve(
             elif capped:
                 exact = fix_roster(stage_model, roster, settings)
                 level = max(r.priority for r in stage_pack.rules if not r.hard)
-                level_rules = [r for r in stage_pack.rules if r.priority == level and not r.hard]
-                caps[level] = sum(
-                    _value(exact, t) for r in level_rules for t in stage_model.ledgers[r.id].penalty
-                )
+                for rule in stage_pack.rules:
+                    if rule.priority == level and not rule.hard:
+                        caps[rule.id] = sum(_value(exact, t) for t in stage_model.ledgers[rule.id].penalty)
     if roster is not None:
         full = roster_model if roster_model is not None else build_model(department, pack, horizon)
         _record_roster(result, full, pack, roster, settings)
@@ -269,6 +283,16 @@ def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
     if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
+
+
+def _feasible_roster(roster_model: RosterModel, settings: SolveSettings) -> set | None:
+    """Any roster satisfying the model's constraints, ignoring its objective (a fast first step)."""
+    clone = roster_model.model.Clone()
+    clone.ClearObjective()
+    solver = _solver(settings)
+    if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}
 
 
 def complete_hint(roster_model: RosterModel, hint: set, settings: SolveSettings) -> bool:
