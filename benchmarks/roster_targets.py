@@ -44,6 +44,9 @@ def run_case(registrars: int, weeks: int, rules: str, time_limit: float, seed: i
         "seed": seed,
         "status": result.status,
         "seconds": round(seconds, 1),
+        "first_feasible_seconds": None
+        if result.first_feasible_seconds is None
+        else round(result.first_feasible_seconds, 1),
         "objective": result.objective,
         "gap": result.gap,
     }

@@ -1103,7 +1103,8 @@ def fairness_result(f: RosterFacts, rule: Rule) -> FairnessResult:
 
 def _compute_fairness(f: RosterFacts, rule: Rule) -> FairnessResult:
     measure = str(rule.params["measure"])
-    scope = f.scope(rule)
+    # Registrars away for the whole horizon are left out: nothing they do this period can move them.
+    scope = [r for r in f.scope(rule) if f.available_days(r.registrar_id) > 0]
     counts = {r.registrar_id: _measure_count(f, r.registrar_id, measure) for r in scope}
     fte_days = {r.registrar_id: round(_exact(r.fte) * 100) * f.available_days(r.registrar_id) for r in scope}
     total_a, total_c = sum(fte_days.values()), sum(counts.values())

@@ -131,3 +131,28 @@ def test_rule_conflict_is_found_from_assumption_core() -> None:
     assert "nights-max" in text
     assert "cover for the night (N-A) at site A" in text
     assert "VIC1-min-rest" not in text and "leave" not in text
+
+
+def test_registrars_away_all_period_are_left_out_of_fairness() -> None:
+    from roster_pipeline.validator import validate_roster
+
+    department = random_department(4, registrars=3, weeks=1)
+    department.tables["leave"] = pd.DataFrame(
+        [
+            {
+                "registrar_id": rid,
+                "start": START,
+                "end": START + dt.timedelta(days=6),
+                "type": "annual",
+                "status": "approved",
+                "weight": None,
+                "reason": "",
+            }
+            for rid in ("R01", "R02")
+        ]
+    )
+    result = solve(department, full_pack(), horizon(1), SolveSettings(time_limit=3))
+    report = validate_roster(department, full_pack(), horizon(1), result.assignments)
+    assert result.feasible
+    assert set(report.fairness["fn"].counts) == {"R03"}
+    assert report.penalty_by_rule == result.penalties

@@ -416,14 +416,15 @@ def fairness_count(m: RosterModel, rid: str, measure: str) -> tuple[object, int]
 
 def post_fairness(m: RosterModel, rule: Rule) -> None:
     measure = str(rule.params["measure"])
-    scope = m.registrars_for(rule)
-    if len(scope) < 2:
-        return
     weights = {}
-    for rid in scope:
+    for rid in m.registrars_for(rule):
         leave = m.approved_leave.get(rid, set())
         available = sum(day not in leave for day in m.horizon.days)
-        weights[rid] = round(100 * m.registrars[rid].fte) * available
+        if available:  # away for the whole horizon: left out of this period's fairness
+            weights[rid] = round(100 * m.registrars[rid].fte) * available
+    scope = list(weights)
+    if not scope:
+        return
     total_weight = sum(weights.values()) or 1
     counts = {}
     for rid in scope:
