@@ -1,0 +1,10 @@
+-- Requests honoured per week and cumulatively (preference rows x dates, counted by the validator).
+select
+    week_start,
+    requests_total,
+    requests_honoured,
+    100.0 * requests_honoured / nullif(requests_total, 0) as honoured_pct,
+    100.0 * sum(requests_honoured) over (order by week_start)
+        / nullif(sum(requests_total) over (order by week_start), 0) as honoured_pct_to_date
+from solve_runs
+order by week_start

@@ -1,0 +1,32 @@
+"""The one place that assembles the Dagster Definitions (`workspace.yaml` loads this module)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from roster_pipeline.pipeline.assets import (
+    fairness_dashboard,
+    ingest_department,
+    weekly_roster,
+)
+from roster_pipeline.pipeline.resources import default_resources
+from roster_pipeline.pipeline.schedules import weekly_planning_schedule, weekly_roster_job
+from roster_pipeline.pipeline.sql_models import build_models_asset
+
+
+def build_definitions() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[
+            ingest_department,
+            weekly_roster,
+            build_models_asset(),
+            fairness_dashboard,
+        ],
+        jobs=[weekly_roster_job],
+        schedules=[weekly_planning_schedule],
+        resources=default_resources(),
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,116 @@
+"""Metadata for the managers' fairness dashboard in the Dagster UI (numbers cast to plain int/float)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import math
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _num(value: Any) -> float:
+    """A plain float (0.0 for None/NaN) so the UI can plot it."""
+    if value is None:
+        return 0.0
+    value = float(value)
+    return 0.0 if math.isnan(value) else value
+
+
+def _md(frame: pd.DataFrame) -> dg.MetadataValue:
+    return dg.MetadataValue.md(
+        frame.to_markdown(index=False, floatfmt=".2f") if not frame.empty else "_none_"
+    )
+
+
+def calendar_grid(assignments: pd.DataFrame, registrars: list[str], week: dt.date) -> pd.DataFrame:
+    """Registrars x days of the week, with shift codes (blank = off)."""
+    days = [week + dt.timedelta(days=i) for i in range(7)]
+    cells = {
+        (r, pd.Timestamp(d).date()): s
+        for r, d, s in assignments[["registrar_id", "date", "shift"]].itertuples(False)
+    }
+    rows = [
+        {
+            "registrar": rid,
+            **{f"{DAY_NAMES[i]} {d.day:02d}": cells.get((rid, d), "") for i, d in enumerate(days)},
+        }
+        for rid in registrars
+    ]
+    return pd.DataFrame(rows)
+
+
+def bar_chart_svg(labels: list[str], values: list[float], title: str) -> str:
+    """A small horizontal bar chart (SVG) of balances around zero, as a data-URI markdown image."""
+    width, bar, pad = 520, 14, 110
+    height = 30 + bar * len(values)
+    top = max([abs(v) for v in values] + [1e-9])
+    mid = pad + (width - pad - 10) / 2
+    scale = (width - pad - 10) / 2 / top
+    parts = [f'<text x="4" y="16" font-size="12">{title}</text>']
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = 24 + i * bar
+        x = mid if value >= 0 else mid + value * scale
+        colour = "#c0392b" if value > 0 else "#2e86c1"
+        parts.append(f'<text x="4" y="{y + 10}" font-size="10">{label}</text>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{abs(value) * scale:.1f}" height="{bar - 3}" fill="{colour}"/>'
+        )
+    parts.append(f'<line x1="{mid}" y1="20" x2="{mid}" y2="{height}" stroke="#333"/>')
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{"".join(parts)}</svg>'
+    return f"![{title}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})"
+
+
+def week_metadata(wh: Any, week: dt.date) -> dict[str, Any]:
+    """Per-week and cumulative fairness tables, the calendar grid and plotted numbers for `week`."""
+    weekly = wh.query(
+        "SELECT registrar_id, fte, nights, weekends, hours, fair_nights, fair_hours, nights_deviation, "
+        "hours_deviation FROM fairness_weekly WHERE week_start = ? ORDER BY registrar_id",
+        [week],
+    )
+    cumulative = wh.query(
+        "SELECT registrar_id, nights_to_date, weekends_to_date, hours_to_date, nights_balance, "
+        "weekends_balance, hours_balance FROM fairness_cumulative WHERE week_start = ? ORDER BY registrar_id",
+        [week],
+    )
+    spread = wh.query("SELECT * FROM fairness_spread_gini WHERE week_start = ?", [week])
+    run = wh.query("SELECT * FROM solve_runs WHERE week_start = ?", [week])
+    assignments = wh.query(
+        "SELECT registrar_id, date, shift FROM roster_assignments WHERE week_start = ?", [week]
+    )
+    shortfall = wh.query(
+        "SELECT count(*) AS n FROM cover_status WHERE week_start = ? AND assigned < min", [week]
+    )
+    s = spread.iloc[0] if not spread.empty else {}
+    r = run.iloc[0] if not run.empty else {}
+    total, honoured = _num(r.get("requests_total")), _num(r.get("requests_honoured"))
+    registrars = list(weekly["registrar_id"]) or sorted(set(assignments["registrar_id"]))
+    metadata: dict[str, Any] = {
+        "week": str(week),
+        "nights_spread": _num(s.get("nights_spread")),
+        "weekends_spread": _num(s.get("weekends_spread")),
+        "hours_spread": _num(s.get("hours_spread")),
+        "gini_hours": _num(s.get("gini_hours")),
+        "requests_honoured_pct": 100.0 * honoured / total if total else 100.0,
+        "hard_violations": int(_num(r.get("hard_violations"))),
+        "cover_below_min": int(shortfall.iloc[0]["n"]) if not shortfall.empty else 0,
+        "gap": _num(r.get("gap")),
+        "objective": _num(r.get("objective")),
+        "this_week": _md(weekly),
+        "cumulative": _md(cumulative),
+        "calendar": _md(calendar_grid(assignments, registrars, week)),
+        "dagster/row_count": int(len(assignments)),
+    }
+    if not cumulative.empty:
+        metadata["hours_balance_chart"] = dg.MetadataValue.md(
+            bar_chart_svg(
+                list(cumulative["registrar_id"]),
+                [float(v) for v in cumulative["hours_balance"]],
+                f"Cumulative hours balance vs fair share after week {week}",
+            )
+        )
+    return metadata

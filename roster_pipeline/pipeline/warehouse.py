@@ -1,0 +1,194 @@
+"""The roster warehouse: four fact tables written per week, plus SQL models built on top.
+
+`Warehouse` is the interface the Dagster assets use; `DuckDBWarehouse` implements it on one DuckDB
+file. A Postgres implementation only has to provide the same methods (the SQL is plain ANSI apart
+from `CREATE OR REPLACE TABLE`). No Dagster imports here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+# table -> (column, SQL type); every table carries week_start, the Monday of the week it belongs to.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "roster_assignments": [
+        ("week_start", "DATE"),
+        ("registrar_id", "VARCHAR"),
+        ("date", "DATE"),
+        ("shift", "VARCHAR"),
+        ("site", "VARCHAR"),
+        ("start_at", "TIMESTAMP"),
+        ("end_at", "TIMESTAMP"),
+        ("hours", "DOUBLE"),
+    ],
+    "solve_runs": [
+        ("week_start", "DATE"),
+        ("status", "VARCHAR"),
+        ("objective", "DOUBLE"),
+        ("bound", "DOUBLE"),
+        ("gap", "DOUBLE"),
+        ("seconds", "DOUBLE"),
+        ("seed", "INTEGER"),
+        ("workers", "INTEGER"),
+        ("time_limit", "DOUBLE"),
+        ("input_hash", "VARCHAR"),
+        ("rule_pack", "VARCHAR"),
+        ("rule_pack_version", "VARCHAR"),
+        ("hard_violations", "INTEGER"),
+        ("soft_penalty", "BIGINT"),
+        ("requests_total", "INTEGER"),
+        ("requests_honoured", "INTEGER"),
+        ("diagnosis", "VARCHAR"),
+        ("run_id", "VARCHAR"),
+    ],
+    "rule_violations": [
+        ("week_start", "DATE"),
+        ("rule_id", "VARCHAR"),
+        ("rule_type", "VARCHAR"),
+        ("hard", "BOOLEAN"),
+        ("registrar_id", "VARCHAR"),
+        ("first_date", "DATE"),
+        ("last_date", "DATE"),
+        ("dates", "VARCHAR"),
+        ("units", "INTEGER"),
+        ("penalty", "BIGINT"),
+        ("message", "VARCHAR"),
+    ],
+    "fairness_ledger": [
+        ("week_start", "DATE"),
+        ("registrar_id", "VARCHAR"),
+        ("fte", "DOUBLE"),
+        ("available_days", "INTEGER"),
+        ("nights", "INTEGER"),
+        ("weekends", "INTEGER"),
+        ("public_holidays", "INTEGER"),
+        ("hours", "DOUBLE"),
+        ("cum_nights", "INTEGER"),
+        ("cum_weekends", "INTEGER"),
+        ("cum_public_holidays", "INTEGER"),
+        ("cum_hours", "DOUBLE"),
+        ("nights_balance", "DOUBLE"),
+        ("weekends_balance", "DOUBLE"),
+        ("public_holidays_balance", "DOUBLE"),
+        ("hours_balance", "DOUBLE"),
+    ],
+    "cover_status": [
+        ("week_start", "DATE"),
+        ("date", "DATE"),
+        ("shift", "VARCHAR"),
+        ("site", "VARCHAR"),
+        ("skill", "VARCHAR"),
+        ("min", "INTEGER"),
+        ("target", "INTEGER"),
+        ("max", "INTEGER"),
+        ("assigned", "INTEGER"),
+    ],
+}
+FACT_TABLES = tuple(TABLES)
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]
+
+
+class Warehouse(Protocol):
+    """What the pipeline needs from a warehouse (DuckDB now, Postgres later)."""
+
+    def ensure_schema(self) -> None: ...
+
+    def replace_week(self, week_start: dt.date, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+        """Delete the week's rows from every fact table and insert `frames`, in one transaction."""
+        ...
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame: ...
+
+    def build_model(self, name: str, select_sql: str) -> int:
+        """(Re)build table `name` from a SELECT; returns its row count."""
+        ...
+
+    def table_names(self) -> list[str]: ...
+
+
+class DuckDBWarehouse:
+    """The warehouse in one DuckDB file. Each call opens and closes its own connection, so the file
+    lock is held only while writing (DuckDB allows a single writer process)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._schema_ready = False
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        import duckdb
+
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self.connect() as con:
+            for table, cols in TABLES.items():
+                body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        self._schema_ready = True
+
+    def replace_week(self, week_start: dt.date, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+        unknown = set(frames) - set(TABLES)
+        if unknown:
+            raise ValueError(f"not warehouse fact tables: {sorted(unknown)}")
+        self.ensure_schema()
+        counts: dict[str, int] = {}
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for table in TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week_start])
+                    frame = frames.get(table)
+                    if frame is None or frame.empty:
+                        counts[table] = 0
+                        continue
+                    frame = frame.reindex(columns=columns(table)).assign(week_start=week_start)
+                    con.register("incoming", frame)
+                    cols = ", ".join(f'"{c}"' for c in columns(table))
+                    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                    con.unregister("incoming")
+                    counts[table] = len(frame)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        self.ensure_schema()
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def build_model(self, name: str, select_sql: str) -> int:
+        self.ensure_schema()
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            return int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+
+    def table_names(self) -> list[str]:
+        with self.connect() as con:
+            rows = con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
