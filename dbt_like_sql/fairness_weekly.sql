@@ -13,14 +13,7 @@ with weights as (
     from fairness_ledger
 )
 select
-    week_start,
-    registrar_id,
-    fte,
-    available_days,
-    nights,
-    weekends,
-    hours,
-    share,
+    *,
     share * sum(nights) over (partition by week_start) as fair_nights,
     share * sum(weekends) over (partition by week_start) as fair_weekends,
     share * sum(hours) over (partition by week_start) as fair_hours,
