@@ -9,12 +9,18 @@ from roster_pipeline.pipeline.assets import (
     ingest_department,
     weekly_roster,
 )
+from roster_pipeline.pipeline.joblines_assets import joblines_defs
 from roster_pipeline.pipeline.resources import default_resources
 from roster_pipeline.pipeline.schedules import weekly_planning_schedule, weekly_roster_job
 from roster_pipeline.pipeline.sql_models import build_models_asset
 
 
 def build_definitions() -> dg.Definitions:
+    """Registrar rosters, then the job lines merged in (they share the warehouse resource)."""
+    return dg.Definitions.merge(roster_definitions(), joblines_defs(with_resources=False))
+
+
+def roster_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[
             ingest_department,

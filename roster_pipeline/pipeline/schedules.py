@@ -14,7 +14,7 @@ WAREHOUSE_TAGS = {"roster/warehouse": "duckdb"}
 
 weekly_roster_job = dg.define_asset_job(
     "weekly_roster_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("joblines"),
     executor_def=dg.in_process_executor,
     tags=WAREHOUSE_TAGS,
     description="Plan roster week(s): contracts, solve, warehouse, SQL models, dashboard.",

@@ -1,0 +1,55 @@
+"""Job-line quality metrics: affinity, attractiveness balance, diversity (Hamming) and rotations."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+
+from affinity import AffinityProfile
+
+
+def gini(values: list[float]) -> float:
+    """Gini coefficient of non-negative values (0 = all equal)."""
+    xs = sorted(values)
+    n = len(xs)
+    if n == 0 or sum(xs) == 0:
+        return 0.0
+    weighted = sum((i + 1) * x for i, x in enumerate(xs))
+    return (2 * weighted) / (n * sum(xs)) - (n + 1) / n
+
+
+def line_affinity(specialties: list[str], profile: AffinityProfile) -> float:
+    """Sum of correlations over the distinct specialty pairs in one line."""
+    return sum(profile.r(a, b) for a, b in combinations(sorted(set(specialties)), 2))
+
+
+def attractiveness(lines: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
+    """Per line: mean rotation popularity weighted by clinical weeks."""
+    pop = catalogue.set_index("rotation_id").popularity
+    frame = lines.assign(score=lines.rotation_id.map(pop) * lines.clinical_weeks)
+    grouped = frame.groupby("line_id")
+    return grouped.score.sum() / grouped.clinical_weeks.sum()
+
+
+def hamming(lines: pd.DataFrame) -> list[int]:
+    """Pairwise Hamming distances between lines (terms with a different rotation)."""
+    seqs = lines.sort_values("term").groupby("line_id").rotation_id.apply(tuple).tolist()
+    return [sum(x != y for x, y in zip(a, b, strict=False)) for a, b in combinations(seqs, 2)]
+
+
+def metrics(lines: pd.DataFrame, catalogue: pd.DataFrame, profile: AffinityProfile) -> dict[str, float]:
+    """The metric set reported with every solve."""
+    if lines.empty:
+        return {}
+    affinity = lines.groupby("line_id").specialty.apply(lambda s: line_affinity(list(s), profile))
+    att = attractiveness(lines, catalogue)
+    dist = hamming(lines)
+    return {
+        "mean_affinity": round(float(affinity.mean()), 4),
+        "attractiveness_spread": round(float(att.max() - att.min()), 4),
+        "attractiveness_gini": round(gini(att.tolist()), 4),
+        "min_hamming": int(min(dist)) if dist else 0,
+        "mean_hamming": round(sum(dist) / len(dist), 4) if dist else 0.0,
+        "rotations_per_line": round(float(lines.groupby("line_id").rotation_id.nunique().mean()), 4),
+    }

@@ -1,0 +1,201 @@
+"""Dagster assets for job lines, partitioned by clinical year, written to the warehouse.
+
+One run solves the planning request (the run config, same keys as `examples/joblines_request.json`)
+and replaces the year's rows in five tables: joblines_lines, joblines_term_view, joblines_capacity,
+joblines_compliance and joblines_metrics. A monthly schedule regenerates the draft lines for the
+coming clinical year. The solve itself is `roster_pipeline.joblines.cli.run`.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+import dagster as dg
+import pandas as pd
+
+from roster_pipeline.pipeline.resources import WarehouseResource, default_resources
+
+CLINICAL_YEARS = [str(y) for y in range(2026, 2031)]
+clinical_years = dg.StaticPartitionsDefinition(CLINICAL_YEARS)
+JOBLINE_TABLES = ("lines", "term_view", "capacity", "compliance", "metrics")
+WAREHOUSE_TAGS = {"roster/warehouse": "duckdb"}
+
+
+class CapacityOverride(dg.Config):
+    rotation_id: str
+    term: int
+    capacity: int | None = None
+    min_staffing: int | None = None
+
+
+class ObjectiveWeightsConfig(dg.Config):
+    affinity: int = 1
+    clumping: int = 1
+    attractiveness: int = 1
+
+
+class JoblinesRequest(dg.Config):
+    """The planning request: counts, term template, capacity overrides, affinity profile, time limit."""
+
+    pgy1: int = 80
+    pgy2: int = 40
+    fte: float = 1.0
+    terms: list[int] = [10, 10, 10, 10, 12]
+    catalogue: str = "sample"
+    capacity_overrides: list[CapacityOverride] = []
+    affinity_profile: str = "default"
+    time_limit: float = 420.0
+    workers: int = 2
+    seed: int = 0
+    weights: ObjectiveWeightsConfig = ObjectiveWeightsConfig()
+
+    def as_request(self) -> dict:
+        request = self.model_dump()
+        request["capacity_overrides"] = [
+            {k: v for k, v in o.items() if v is not None} for o in request["capacity_overrides"]
+        ]
+        return request
+
+
+def write_year(warehouse: WarehouseResource, year: str, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    """Replace the year's rows in each `joblines_<name>` table (created on first write)."""
+    store = warehouse.open()
+    counts: dict[str, int] = {}
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, frame in frames.items():
+                table = f"joblines_{name}"
+                frame = frame.assign(clinical_year=year)
+                con.register("incoming", frame)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming WHERE false")
+                con.execute(f"DELETE FROM {table} WHERE clinical_year = ?", [year])
+                if len(frame):
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
+                counts[table] = len(frame)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return counts
+
+
+def output_frames(outcome) -> dict[str, pd.DataFrame]:
+    """The five warehouse frames from a solved request (`roster_pipeline.joblines.cli.JoblineRun`)."""
+    from roster_pipeline.joblines.cli import summary
+
+    lines = outcome.result.lines
+    plan = outcome.plan
+    if lines.empty:
+        term_view = pd.DataFrame(columns=["term", "rotation_id", "headcount", "line_ids"])
+        load: dict = {}
+    else:
+        term_view = (
+            lines.groupby(["term", "rotation_id"])
+            .agg(headcount=("line_id", "size"), line_ids=("line_id", lambda s: ",".join(sorted(s))))
+            .reset_index()
+        )
+        load = lines.groupby(["rotation_id", "term"]).fte.sum().to_dict()
+    capacity = pd.DataFrame(
+        [
+            {
+                "rotation_id": r,
+                "term": t,
+                "fte_used": float(load.get((r, t), 0.0)),
+                "capacity": cap,
+                "min_staffing": plan.catalogue.min_staffing[r, t],
+                "utilisation": float(load.get((r, t), 0.0)) / cap if cap else 0.0,
+            }
+            for (r, t), cap in sorted(plan.catalogue.capacity.items())
+        ]
+    )
+    info = summary(outcome)
+    metrics = pd.DataFrame(
+        [
+            {
+                "status": info["status"],
+                "gap": info["gap"],
+                "seconds": info["seconds"],
+                "violations": info["violations"],
+                "objective": info["objective"],
+                "bound": info["bound"],
+                **{k: float(v) for k, v in info["metrics"].items()},
+                "diagnosis": json.dumps(info["diagnosis"]),
+                "dropped": json.dumps(info["dropped"], default=str),
+                "affinity_profile": outcome.profile.name,
+            }
+        ]
+    )
+    compliance = outcome.report if not outcome.report.empty else pd.DataFrame(columns=["rule", "ok"])
+    return {
+        "lines": lines,
+        "term_view": term_view,
+        "capacity": capacity,
+        "compliance": compliance,
+        "metrics": metrics,
+    }
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["joblines", name], group_name="joblines") for name in JOBLINE_TABLES],
+    partitions_def=clinical_years,
+    pool="roster_warehouse",
+)
+def joblines_assets(context: dg.AssetExecutionContext, config: JoblinesRequest, warehouse: WarehouseResource):
+    """Generate the clinical year's PGY1/PGY2 job lines and store them in the warehouse."""
+    from roster_pipeline.joblines.cli import run
+
+    year = context.partition_key
+    outcome = run(config.as_request())
+    frames = output_frames(outcome)
+    counts = write_year(warehouse, year, frames)
+    status = outcome.result.status
+    if not outcome.result.feasible and status != "FEASIBLE_WITH_DROPS":
+        context.log.warning(f"job lines for {year}: {status}: {outcome.result.diagnosis}")
+    for name in JOBLINE_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=["joblines", name],
+            metadata={"rows": dg.MetadataValue.int(counts[f"joblines_{name}"]), "status": status},
+        )
+
+
+joblines_job = dg.define_asset_job(
+    "joblines_job",
+    selection=dg.AssetSelection.groups("joblines"),
+    executor_def=dg.in_process_executor,
+    tags=WAREHOUSE_TAGS,
+    description="Generate PGY1/PGY2 job lines for a clinical year (run config: the planning request).",
+)
+
+
+def coming_year(scheduled: dt.datetime) -> str:
+    """The clinical year after the one containing `scheduled`."""
+    return str(scheduled.year + 1)
+
+
+@dg.schedule(
+    cron_schedule="0 5 1 * *",
+    job=joblines_job,
+    execution_timezone="Australia/Melbourne",
+    description="1st of each month 05:00: regenerate the draft job lines for the coming clinical year.",
+)
+def joblines_monthly_schedule(context: dg.ScheduleEvaluationContext):
+    year = coming_year(context.scheduled_execution_time)
+    if year not in CLINICAL_YEARS:
+        return dg.SkipReason(f"clinical year {year} is not a job-line partition")
+    return dg.RunRequest(
+        run_key=f"joblines:{year}:{context.scheduled_execution_time:%Y-%m}", partition_key=year
+    )
+
+
+def joblines_defs(with_resources: bool = True) -> dg.Definitions:
+    """Assets, job and schedule; `with_resources=False` when merging into definitions that already
+    provide the `warehouse` resource."""
+    resources = {"warehouse": default_resources()["warehouse"]} if with_resources else {}
+    return dg.Definitions(
+        assets=[joblines_assets],
+        jobs=[joblines_job],
+        schedules=[joblines_monthly_schedule],
+        resources=resources,
+    )
