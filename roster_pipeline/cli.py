@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from roster_pipeline.domain import Department, Horizon, as_date
+from roster_pipeline.explain.cli import register_cli as register_ask
 from roster_pipeline.joblines.cli import register_cli as register_joblines
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     nrp.add_argument("--out-table", default=None, help="markdown table for --all (default: stdout)")
     nrp.set_defaults(func=cmd_bench_nrp)
     register_joblines(sub)
+    register_ask(sub)
     return parser
 
 

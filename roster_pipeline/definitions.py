@@ -9,6 +9,7 @@ from roster_pipeline.pipeline.assets import (
     ingest_department,
     weekly_roster,
 )
+from roster_pipeline.pipeline.explain_assets import explain_defs
 from roster_pipeline.pipeline.joblines_assets import joblines_defs
 from roster_pipeline.pipeline.resources import default_resources
 from roster_pipeline.pipeline.schedules import weekly_planning_schedule, weekly_roster_job
@@ -16,8 +17,8 @@ from roster_pipeline.pipeline.sql_models import build_models_asset
 
 
 def build_definitions() -> dg.Definitions:
-    """Registrar rosters, then the job lines merged in (they share the warehouse resource)."""
-    return dg.Definitions.merge(roster_definitions(), joblines_defs(with_resources=False))
+    """Registrar rosters, explanation digests and job lines (sharing the warehouse resource)."""
+    return dg.Definitions.merge(roster_definitions(), explain_defs(), joblines_defs(with_resources=False))
 
 
 def roster_definitions() -> dg.Definitions:

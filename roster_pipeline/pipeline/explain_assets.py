@@ -1,0 +1,236 @@
+"""Digest assets: a weekly manager digest and per-registrar notices, partitioned like the weekly
+roster they explain, written to the warehouse (`digests`, `llm_calls`) and shown as markdown in
+the Dagster UI. Claude writes when ANTHROPIC_API_KEY is set; otherwise, or when the API fails, the
+labelled template digest gives the same facts. The language model never fails the pipeline.
+
+Merge into the Definitions with `explain_defs()` (see docs/explanations.md)."""
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from roster_pipeline.explain.claude import DEFAULT_MODEL, CallRecord, ClaudeClient
+from roster_pipeline.pipeline.assets import SINGLE_RUN, WAREHOUSE_POOL
+from roster_pipeline.pipeline.partitions import weekly_partitions
+from roster_pipeline.pipeline.resources import DepartmentSource, SolverSettings, WarehouseResource
+
+DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
+    "digests": [
+        ("week_start", "DATE"),
+        ("kind", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("source", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("markdown", "VARCHAR"),
+        ("facts_json", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+    ],
+    "llm_calls": [
+        ("week_start", "DATE"),
+        ("kind", "VARCHAR"),
+        ("called_at", "VARCHAR"),
+        ("purpose", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("prompt_sha256", "VARCHAR"),
+        ("input_tokens", "INTEGER"),
+        ("output_tokens", "INTEGER"),
+        ("seconds", "DOUBLE"),
+        ("stop_reason", "VARCHAR"),
+        ("error", "VARCHAR"),
+    ],
+}
+
+
+class ClaudeResource(dg.ConfigurableResource):
+    """The Claude client. `api_key` blank means: read ANTHROPIC_API_KEY at run time (so the key is
+    never part of run config); no key at all means template digests."""
+
+    api_key: str = ""
+    model: str = DEFAULT_MODEL
+    timeout: float = 60.0
+    max_retries: int = 2
+
+    def client(self, on_call: Any = None) -> ClaudeClient:
+        key = self.api_key or os.environ.get("ANTHROPIC_API_KEY", "")
+        return ClaudeClient(
+            api_key=key, model=self.model, timeout=self.timeout, max_retries=self.max_retries, on_call=on_call
+        )
+
+
+def write_digest_rows(
+    wh: Any, week: dt.date, kind: str, digests: pd.DataFrame, calls: list[CallRecord]
+) -> None:
+    """Replace this week's rows of `kind` in `digests` and `llm_calls` (idempotent re-runs)."""
+    with wh.connect() as con:
+        for table, cols in DIGEST_TABLES.items():
+            body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in cols)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table, frame in (
+                ("digests", digests),
+                ("llm_calls", pd.DataFrame([asdict(c) for c in calls])),
+            ):
+                con.execute(f"DELETE FROM {table} WHERE week_start = ? AND kind = ?", [week, kind])
+                if frame.empty:
+                    continue
+                names = [c for c, _ in DIGEST_TABLES[table]]
+                frame = frame.assign(week_start=week, kind=kind).reindex(columns=names)
+                con.register("incoming", frame)
+                cols = ", ".join(f'"{c}"' for c in names)
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                con.unregister("incoming")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, week: dt.date):
+    """The week's roster as the weekly solve saw it: source tables, history and fairness ledger
+    from the warehouse, and the week's assignments."""
+    from roster_pipeline.domain import Horizon
+    from roster_pipeline.explain.facts import RosterContext, normalise_assignments
+    from roster_pipeline.pipeline.weekly import department_for_week
+    from roster_pipeline.rules import load_pack
+
+    history = wh.query(
+        "SELECT registrar_id, date, shift FROM roster_assignments WHERE date >= ? AND date < ?",
+        [week - dt.timedelta(days=14), week],
+    )
+    ledger = wh.query("SELECT * FROM fairness_ledger WHERE week_start = ?", [week - dt.timedelta(days=7)])
+    assignments = wh.query(
+        "SELECT registrar_id, date, shift FROM roster_assignments WHERE week_start = ?", [week]
+    )
+    if assignments.empty:
+        raise dg.Failure(f"no roster in the warehouse for week {week}: materialise weekly_roster first")
+    dept = department_for_week(department.read_raw(), week, history, ledger)
+    return RosterContext(
+        dept, load_pack(solver.rule_pack), Horizon(week, 1), normalise_assignments(assignments)
+    )
+
+
+def _previous_facts(wh: Any, week: dt.date) -> dict[str, Any] | None:
+    with wh.connect() as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'digests'"
+        ).fetchone()[0]
+        if not exists:
+            return None
+        row = con.execute(
+            "SELECT facts_json FROM digests WHERE week_start = ? AND kind = 'manager'",
+            [week - dt.timedelta(days=7)],
+        ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _rows(digests: list[Any], model: str) -> pd.DataFrame:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return pd.DataFrame(
+        [
+            {
+                "registrar_id": d.key.split("/")[1] if "/" in d.key else None,
+                "source": d.source,
+                "model": model if d.source == "claude" else "",
+                "markdown": d.markdown,
+                "facts_json": json.dumps(d.facts, default=str),
+                "created_at": now,
+            }
+            for d in digests
+        ]
+    )
+
+
+@dg.asset(
+    partitions_def=weekly_partitions,
+    group_name="explanations",
+    deps=["weekly_roster"],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    backfill_policy=SINGLE_RUN,
+    description="The week's manager digest: cover, fairness, changes from last week, fatigue-risk hot "
+    "spots and hard-rule status. Written by Claude from computed facts, or a labelled template.",
+)
+def weekly_manager_digest(
+    context: dg.AssetExecutionContext,
+    department: DepartmentSource,
+    warehouse: WarehouseResource,
+    solver: SolverSettings,
+    claude: ClaudeResource,
+) -> dg.MaterializeResult:
+    from roster_pipeline.explain.digests import manager_digest
+    from roster_pipeline.pipeline.weekly import week_monday
+
+    wh = warehouse.open()
+    client = claude.client()
+    shown = []
+    for week in sorted(week_monday(key) for key in context.partition_keys):  # a backfill: in order
+        ctx = week_context(department, wh, solver, week)
+        before = len(client.records)
+        digest = manager_digest(ctx, client=client, previous=_previous_facts(wh, week))
+        write_digest_rows(wh, week, "manager", _rows([digest], client.model), client.records[before:])
+        shown.append(digest)
+    return dg.MaterializeResult(
+        metadata={
+            "digest": dg.MetadataValue.md("\n\n".join(d.markdown for d in shown)),
+            "source": ", ".join(sorted({d.source for d in shown})),
+            "llm_calls": len(client.records),
+            "tokens": sum(r.input_tokens + r.output_tokens for r in client.records),
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=weekly_partitions,
+    group_name="explanations",
+    deps=["weekly_roster"],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    backfill_policy=SINGLE_RUN,
+    description="One notice per registrar: their shifts, fairness position, and which of their "
+    "requests were met or not and why. A notice holds only that registrar's own private data.",
+)
+def registrar_notices(
+    context: dg.AssetExecutionContext,
+    department: DepartmentSource,
+    warehouse: WarehouseResource,
+    solver: SolverSettings,
+    claude: ClaudeResource,
+) -> dg.MaterializeResult:
+    from roster_pipeline.explain.digests import registrar_notice
+    from roster_pipeline.pipeline.weekly import week_monday
+
+    wh = warehouse.open()
+    client = claude.client()
+    lines = []
+    for week in sorted(week_monday(key) for key in context.partition_keys):
+        ctx = week_context(department, wh, solver, week)
+        before = len(client.records)
+        notices = [registrar_notice(ctx, rid, client=client) for rid in sorted(ctx.department.registrars)]
+        write_digest_rows(wh, week, "registrar", _rows(notices, client.model), client.records[before:])
+        lines += [
+            f"- {week} {n.key.split('/')[1]}: {len(n.facts['shifts'])} shifts, "
+            f"{sum(not r['honoured'] for r in n.facts['requests'])} requests not met ({n.source})"
+            for n in notices
+        ]
+    return dg.MaterializeResult(
+        metadata={
+            "notices": dg.MetadataValue.md("\n".join(lines) or "no registrars"),
+            "count": len(lines),
+            "llm_calls": len(client.records),
+        }
+    )
+
+
+def explain_resources() -> dict[str, dg.ConfigurableResource]:
+    return {"claude": ClaudeResource(model=os.environ.get("ROSTER_CLAUDE_MODEL") or DEFAULT_MODEL)}
+
+
+def explain_defs() -> dg.Definitions:
+    """Assets and the Claude resource, to merge with the pipeline's Definitions."""
+    return dg.Definitions(assets=[weekly_manager_digest, registrar_notices], resources=explain_resources())
