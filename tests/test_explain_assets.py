@@ -16,7 +16,6 @@ from roster_pipeline.explain.cli import register_cli
 from roster_pipeline.pipeline.assets import weekly_roster
 from roster_pipeline.pipeline.explain_assets import (
     ClaudeResource,
-    explain_defs,
     registrar_notices,
     weekly_manager_digest,
 )
@@ -77,7 +76,7 @@ def test_digest_assets_write_the_warehouse_and_show_markdown(
 def test_explain_defs_merge_with_the_pipeline() -> None:
     from roster_pipeline.definitions import build_definitions
 
-    defs = dg.Definitions.merge(build_definitions(), explain_defs())
+    defs = build_definitions()  # definitions.py merges explain_defs() in
     defs.resolve_all_job_defs()
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"weekly_manager_digest", "registrar_notices"} <= keys
