@@ -66,29 +66,12 @@ def write_digest_rows(
     wh: Any, week: dt.date, kind: str, digests: pd.DataFrame, calls: list[CallRecord]
 ) -> None:
     """Replace this week's rows of `kind` in `digests` and `llm_calls` (idempotent re-runs)."""
-    with wh.connect() as con:
-        for table, cols in DIGEST_TABLES.items():
-            body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in cols)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for table, frame in (
-                ("digests", digests),
-                ("llm_calls", pd.DataFrame([asdict(c) for c in calls])),
-            ):
-                con.execute(f"DELETE FROM {table} WHERE week_start = ? AND kind = ?", [week, kind])
-                if frame.empty:
-                    continue
-                names = [c for c, _ in DIGEST_TABLES[table]]
-                frame = frame.assign(week_start=week, kind=kind).reindex(columns=names)
-                con.register("incoming", frame)
-                cols = ", ".join(f'"{c}"' for c in names)
-                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-                con.unregister("incoming")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    calls_frame = pd.DataFrame([asdict(c) for c in calls])
+    frames = {
+        table: frame if not frame.empty else pd.DataFrame(columns=[c for c, _ in DIGEST_TABLES[table]])
+        for table, frame in (("digests", digests), ("llm_calls", calls_frame))
+    }
+    wh.replace_rows({"week_start": week, "kind": kind}, frames, schema=DIGEST_TABLES)
 
 
 def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, week: dt.date):

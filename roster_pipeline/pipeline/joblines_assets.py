@@ -59,26 +59,8 @@ class JoblinesRequest(dg.Config):
 
 def write_year(warehouse: WarehouseResource, year: str, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
     """Replace the year's rows in each `joblines_<name>` table (created on first write)."""
-    store = warehouse.open()
-    counts: dict[str, int] = {}
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, frame in frames.items():
-                table = f"joblines_{name}"
-                frame = frame.assign(clinical_year=year)
-                con.register("incoming", frame)
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming WHERE false")
-                con.execute(f"DELETE FROM {table} WHERE clinical_year = ?", [year])
-                if len(frame):
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-                counts[table] = len(frame)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return counts
+    tables = {f"joblines_{name}": frame for name, frame in frames.items()}
+    return warehouse.open().replace_rows({"clinical_year": year}, tables)
 
 
 def output_frames(outcome) -> dict[str, pd.DataFrame]:

@@ -8,7 +8,7 @@ from `CREATE OR REPLACE TABLE`). No Dagster imports here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -106,6 +106,15 @@ class Warehouse(Protocol):
         """Delete the week's rows from every fact table and insert `frames`, in one transaction."""
         ...
 
+    def replace_rows(
+        self,
+        key: Mapping[str, Any],
+        frames: Mapping[str, pd.DataFrame],
+        schema: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> dict[str, int]:
+        """Replace the rows matching `key` in each table, in one transaction."""
+        ...
+
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame: ...
 
     def build_model(self, name: str, select_sql: str) -> int:
@@ -149,22 +158,41 @@ class DuckDBWarehouse:
         if unknown:
             raise ValueError(f"not warehouse fact tables: {sorted(unknown)}")
         self.ensure_schema()
+        every = {t: frames.get(t, pd.DataFrame(columns=columns(t))) for t in TABLES}
+        return self.replace_rows({"week_start": week_start}, every)
+
+    def replace_rows(
+        self,
+        key: Mapping[str, Any],
+        frames: Mapping[str, pd.DataFrame],
+        schema: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> dict[str, int]:
+        """In one transaction, replace the rows matching `key` in each table by its frame.
+
+        Tables named in `schema` are created with those typed columns when missing; any other
+        missing table takes the frame's columns. Re-running with the same frames changes nothing.
+        """
         counts: dict[str, int] = {}
+        where = " AND ".join(f'"{column}" = ?' for column in key)
         with self.connect() as con:
+            for table, cols in (schema or {}).items():
+                body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
             con.execute("BEGIN TRANSACTION")
             try:
-                for table in TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week_start])
-                    frame = frames.get(table)
-                    if frame is None or frame.empty:
-                        counts[table] = 0
-                        continue
-                    frame = frame.reindex(columns=columns(table)).assign(week_start=week_start)
-                    con.register("incoming", frame)
-                    cols = ", ".join(f'"{c}"' for c in columns(table))
-                    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                for table, frame in frames.items():
+                    incoming = frame.assign(**key)
+                    con.register("incoming", incoming)
+                    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming WHERE false")
                     con.unregister("incoming")
-                    counts[table] = len(frame)
+                    con.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
+                    names = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+                    if len(incoming):
+                        con.register("incoming", incoming.reindex(columns=names))
+                        cols = ", ".join(f'"{c}"' for c in names)
+                        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                        con.unregister("incoming")
+                    counts[table] = len(incoming)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
