@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from affinity import AffinityProfile, default_profile, scale_weights
 from roster_pipeline.joblines.data import Plan
+from roster_pipeline.outcome import SolveOutcome
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -73,7 +74,7 @@ class JoblineSettings:
 
 
 @dataclass
-class JoblineResult:
+class JoblineResult(SolveOutcome):
     """Outcome of a job-line solve."""
 
     status: str
@@ -84,16 +85,6 @@ class JoblineResult:
     diagnosis: list[str] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
     first_feasible_seconds: float | None = None
-
-    @property
-    def feasible(self) -> bool:
-        return self.status in ("OPTIMAL", "FEASIBLE")
-
-    @property
-    def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from roster_pipeline.domain import Department, Horizon, frame_hash
+from roster_pipeline.outcome import SolveOutcome
 from roster_pipeline.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.diagnose import explain_core, precheck_cover
@@ -35,7 +36,7 @@ class SolveSettings:
 
 
 @dataclass
-class SolveResult:
+class SolveResult(SolveOutcome):
     """Outcome of one solve: status, bounds, the roster and the soft-penalty breakdown."""
 
     status: str
@@ -51,16 +52,6 @@ class SolveResult:
     rule_pack: str = ""
     rule_pack_version: str = ""
     first_feasible_seconds: float | None = None
-
-    @property
-    def feasible(self) -> bool:
-        return self.status in ("OPTIMAL", "FEASIBLE")
-
-    @property
-    def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
 
     def summary(self) -> dict:
         """A JSON-ready summary of the solve, with what is needed to reproduce it."""
