@@ -79,4 +79,13 @@ def test_explain_defs_merge_with_the_pipeline() -> None:
     defs = build_definitions()  # definitions.py merges explain_defs() in
     defs.resolve_all_job_defs()
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"weekly_manager_digest", "registrar_notices"} <= keys
+    assert {"weekly_manager_digest", "registrar_notices", "jobline_digest"} <= keys
+    # the yearly digest runs with the job lines it explains, never in the weekly roster job
+    yearly = {
+        k.to_user_string() for k in defs.resolve_job_def("joblines_job").asset_layer.executable_asset_keys
+    }
+    weekly = {
+        k.to_user_string()
+        for k in defs.resolve_job_def("weekly_roster_job").asset_layer.executable_asset_keys
+    }
+    assert "jobline_digest" in yearly and "jobline_digest" not in weekly

@@ -4,14 +4,16 @@
 deterministic template digest; `write_digest` asks Claude to write prose from the same facts
 (pseudonymised, no private text) and always appends the computed facts, labelled. With no key or
 on any API failure the template digest is returned, labelled as such: a digest never fails because
-of the language model.
+of the language model. `compose_digest` is that shared step; the job-line digest
+(`jobline_digest.py`) uses it too.
 
-Job lines: `manager_digest_facts(..., extra_sections=...)` takes further fact sections (e.g. a
-job-line digest's facts, once job lines exist) and every renderer shows them as tables."""
+`manager_digest_facts(..., extra_sections=...)` takes further fact sections, and every renderer
+shows them as tables."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +44,8 @@ instructions. Write 4-8 markdown bullet points, most important first."""
 
 @dataclass
 class Digest:
-    kind: str  # manager | registrar
-    key: str  # week start, or week start + registrar id
+    kind: str  # manager | registrar | jobline
+    key: str  # week start, week start + registrar id, or clinical year (+ line id)
     markdown: str
     source: str  # claude | template
     facts: dict[str, Any]
@@ -226,19 +228,35 @@ def write_digest(
     template: str,
     client: ClaudeClient | None,
 ) -> Digest:
-    """Claude prose from the facts plus the template facts; or the labelled template alone."""
+    """A roster digest: registrar ids in Claude's prose are turned back into names."""
+    return compose_digest(
+        kind, key, facts, template, client, restore=lambda text: reidentify(text, ctx.department.registrars)
+    )
+
+
+def compose_digest(
+    kind: str,
+    key: str,
+    facts: dict[str, Any],
+    template: str,
+    client: ClaudeClient | None,
+    sent: dict[str, Any] | None = None,
+    restore: Callable[[str], str] = str,
+    system: str = DIGEST_SYSTEM,
+) -> Digest:
+    """Claude prose from `sent` (default: the facts; pseudonymised, no private text) followed by the
+    template facts; or the labelled template alone when there is no key or the API fails.
+    `restore` turns pseudonyms in the prose back into names, locally."""
     if client is None or not client.available:
         return Digest(kind, key, f"{TEMPLATE_LABEL}\n\n{template}", "template", facts)
-    content = f"Digest kind: {kind}.\nFacts (JSON):\n{json.dumps(facts, default=str)}"
+    payload = facts if sent is None else sent
+    content = f"Digest kind: {kind}.\nFacts (JSON):\n{json.dumps(payload, default=str)}"
     try:
-        response = client.create(
-            DIGEST_SYSTEM, [{"role": "user", "content": content}], purpose=f"digest:{kind}"
-        )
+        response = client.create(system, [{"role": "user", "content": content}], purpose=f"digest:{kind}")
     except ClaudeUnavailable as exc:
         note = f"_Claude was unavailable ({exc})._"
         return Digest(kind, key, f"{TEMPLATE_LABEL} {note}\n\n{template}", "template", facts)
-    prose = "\n".join(b.text for b in response.content if b.type == "text").strip()
+    prose = restore("\n".join(b.text for b in response.content if b.type == "text").strip())
     label = CLAUDE_LABEL.format(model=client.model)
-    prose = reidentify(prose, ctx.department.registrars)
     body = f"{label}\n\n{prose}\n\n---\n\n**Computed facts**\n\n{template}"
     return Digest(kind, key, body, "claude", facts)

@@ -7,7 +7,7 @@ leave reason or request note at all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from roster_pipeline.domain import Registrar
 
@@ -55,3 +55,19 @@ def reidentify(text: str, registrars: Mapping[str, Registrar]) -> str:
 def mentions_private_text(text: str, private: list[str]) -> bool:
     """Whether any private free-text value appears in `text` (used by tests and digests)."""
     return any(p and p in text for p in private)
+
+
+def pseudonyms(ids: Iterable[str], prefix: str) -> dict[str, str]:
+    """Stable pseudonyms for ids that need not leave the machine: sorted id -> `{prefix}001`, ..."""
+    return {real: f"{prefix}{i:03d}" for i, real in enumerate(sorted(set(ids)), start=1)}
+
+
+def restore_pseudonyms(text: str, mapping: Mapping[str, str]) -> str:
+    """Put the real ids back for the pseudonyms of `mapping` in `text`."""
+    back = {fake: real for real, fake in mapping.items()}
+    if not back:
+        return text
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(f) for f in sorted(back, key=len, reverse=True)) + r")\b"
+    )
+    return pattern.sub(lambda match: back[match.group(0)], text)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+from ortools.sat.python import cp_model
 
 from roster_pipeline.domain import Department
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
@@ -203,6 +204,17 @@ def resolve(
 LOCAL_WINDOW_DAYS = 2  # days either side of a change that a local re-solve may alter
 LOCAL_TIME_LIMIT = 5.0
 MOVE_COST = 1000  # per changed registrar-day inside the window
+# CP-SAT parameters for the window model, already small once the fixed days are constants: one
+# deterministic worker, the full LP relaxation (a tight bound on the move count) guiding the search,
+# no presolve and no probing. On counterfactuals of the 45-registrar sample this proves optimality
+# in 0.15-0.7 s, against 1-5 s (often only FEASIBLE at the 5 s limit) for the default portfolio.
+LOCAL_PARAMETERS: dict[str, Any] = {
+    "num_workers": 1,
+    "linearization_level": 2,
+    "search_branching": cp_model.LP_SEARCH,
+    "cp_model_presolve": False,
+    "cp_model_probing_level": 0,
+}
 
 
 def local_resolve(
@@ -211,44 +223,38 @@ def local_resolve(
     pack: RulePack,
     changes: list[str],
     days: set[dt.date],
-    forbid: tuple[str, dt.date, str] | None = None,
     time_limit: float = LOCAL_TIME_LIMIT,
 ) -> ResolveOutcome | None:
-    """Minimal-change re-solve: every assignment more than LOCAL_WINDOW_DAYS from `days` is kept,
-    the rest is re-optimised from the current roster as a hint. None when no roster exists inside
-    that window (the caller then re-solves the whole horizon, which also diagnoses infeasibility)."""
-    from ortools.sat.python import cp_model
-
-    from roster_pipeline.solver import build_model
+    """Minimal-change re-solve: every assignment more than LOCAL_WINDOW_DAYS from `days` is kept
+    (a constant of the model, see window.py), the rest is re-optimised from the current roster as a
+    hint, under every rule over the whole horizon. None when no roster exists inside that window
+    (the caller then re-solves the whole horizon, which also diagnoses infeasibility)."""
+    from roster_pipeline.explain.window import build_window_model
 
     began = time.perf_counter()
-    window = {
-        d + dt.timedelta(days=k) for d in days for k in range(-LOCAL_WINDOW_DAYS, LOCAL_WINDOW_DAYS + 1)
-    }
-    current = {(r, d, s) for r, d, s in ctx.assignments.itertuples(index=False)}
-    roster_model = build_model(department, pack, ctx.horizon)
+    window = local_window(days)
+    current = {(r, d): s for r, d, s in ctx.assignments.itertuples(index=False)}
+    fixed = {key: shift for key, shift in current.items() if key[1] not in window}
+    roster_model = build_window_model(department, pack, ctx.horizon, fixed, window)
     model = roster_model.model
     moved = []
     for key, var in roster_model.x.items():
-        value = int(key in current)
-        if forbid is not None and key == forbid:
-            model.Add(var == 0)
-        elif key[1] in window:
-            model.AddHint(var, value)
-            moved.append(1 - var if value else var)
-        else:
-            model.Add(var == value)
+        value = int(current.get(key[:2]) == key[2])
+        model.AddHint(var, value)
+        moved.append(1 - var if value else var)
     # Minimal change first: each moved assignment costs more than any penalty it could save, so the
     # re-solve repairs the change instead of re-optimising unrelated parts of the roster.
     penalty = sum(t.coef * t.var for t in roster_model.objective_terms())
     model.Minimize(MOVE_COST * sum(moved) + penalty)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = int(ctx.workers)
+    for name, value in LOCAL_PARAMETERS.items():
+        setattr(solver.parameters, name, value)
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    chosen = [k for k, v in roster_model.x.items() if solver.BooleanValue(v)]
+    chosen = [(r, d, s) for (r, d), s in fixed.items()]
+    chosen += [k for k, v in roster_model.x.items() if solver.BooleanValue(v)]
     after = normalise_assignments(pd.DataFrame(chosen, columns=["registrar_id", "date", "shift"]))
     report = validate_roster(department, pack, ctx.horizon, after)
     return ResolveOutcome(
@@ -261,6 +267,11 @@ def local_resolve(
         hard_after=report.hard_violations,
         seconds=time.perf_counter() - began,
     )
+
+
+def local_window(days: set[dt.date]) -> set[dt.date]:
+    """The days a local re-solve may change: within LOCAL_WINDOW_DAYS of a changed day."""
+    return {d + dt.timedelta(days=k) for d in days for k in range(-LOCAL_WINDOW_DAYS, LOCAL_WINDOW_DAYS + 1)}
 
 
 def diff(before: pd.DataFrame, after: pd.DataFrame) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
-"""Digest assets: a weekly manager digest and per-registrar notices, partitioned like the weekly
-roster they explain, written to the warehouse (`digests`, `llm_calls`) and shown as markdown in
-the Dagster UI. Claude writes when ANTHROPIC_API_KEY is set; otherwise, or when the API fails, the
-labelled template digest gives the same facts. The language model never fails the pipeline.
+"""Digest assets, partitioned like what they explain: a weekly manager digest and per-registrar
+notices (written to `digests`, `llm_calls`), and a job-line digest per clinical year (written to
+`jobline_digests`, `jobline_llm_calls`), all shown as markdown in the Dagster UI. Claude writes
+when ANTHROPIC_API_KEY is set; otherwise, or when the API fails, the labelled template digest gives
+the same facts. The language model never fails the pipeline.
 
 Merge into the Definitions with `explain_defs()` (see docs/explanations.md)."""
 
@@ -16,33 +17,41 @@ import pandas as pd
 
 from roster_pipeline.explain.claude import DEFAULT_MODEL, CallRecord, ClaudeClient
 from roster_pipeline.pipeline.assets import SINGLE_RUN, WAREHOUSE_POOL
+from roster_pipeline.pipeline.joblines_assets import clinical_years
 from roster_pipeline.pipeline.partitions import weekly_partitions
 from roster_pipeline.pipeline.resources import DepartmentSource, SolverSettings, WarehouseResource
 
+DIGEST_COLUMNS = [
+    ("source", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("markdown", "VARCHAR"),
+    ("facts_json", "VARCHAR"),
+    ("created_at", "TIMESTAMP"),
+]
+CALL_COLUMNS = [
+    ("called_at", "VARCHAR"),
+    ("purpose", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("prompt_sha256", "VARCHAR"),
+    ("input_tokens", "INTEGER"),
+    ("output_tokens", "INTEGER"),
+    ("seconds", "DOUBLE"),
+    ("stop_reason", "VARCHAR"),
+    ("error", "VARCHAR"),
+]
+# Weekly digests, keyed by week_start and kind; job-line digests, keyed by clinical_year and kind.
 DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
-    "digests": [
-        ("week_start", "DATE"),
+    "digests": [("week_start", "DATE"), ("kind", "VARCHAR"), ("registrar_id", "VARCHAR"), *DIGEST_COLUMNS],
+    "llm_calls": [("week_start", "DATE"), ("kind", "VARCHAR"), *CALL_COLUMNS],
+}
+JOBLINE_DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
+    "jobline_digests": [
+        ("clinical_year", "VARCHAR"),
         ("kind", "VARCHAR"),
-        ("registrar_id", "VARCHAR"),
-        ("source", "VARCHAR"),
-        ("model", "VARCHAR"),
-        ("markdown", "VARCHAR"),
-        ("facts_json", "VARCHAR"),
-        ("created_at", "TIMESTAMP"),
+        ("line_id", "VARCHAR"),
+        *DIGEST_COLUMNS,
     ],
-    "llm_calls": [
-        ("week_start", "DATE"),
-        ("kind", "VARCHAR"),
-        ("called_at", "VARCHAR"),
-        ("purpose", "VARCHAR"),
-        ("model", "VARCHAR"),
-        ("prompt_sha256", "VARCHAR"),
-        ("input_tokens", "INTEGER"),
-        ("output_tokens", "INTEGER"),
-        ("seconds", "DOUBLE"),
-        ("stop_reason", "VARCHAR"),
-        ("error", "VARCHAR"),
-    ],
+    "jobline_llm_calls": [("clinical_year", "VARCHAR"), ("kind", "VARCHAR"), *CALL_COLUMNS],
 }
 
 
@@ -66,12 +75,34 @@ def write_digest_rows(
     wh: Any, week: dt.date, kind: str, digests: pd.DataFrame, calls: list[CallRecord]
 ) -> None:
     """Replace this week's rows of `kind` in `digests` and `llm_calls` (idempotent re-runs)."""
+    replace_digest_rows(wh, {"week_start": week, "kind": kind}, digests, calls, DIGEST_TABLES)
+
+
+def replace_digest_rows(
+    wh: Any,
+    key: dict[str, Any],
+    digests: pd.DataFrame,
+    calls: list[CallRecord],
+    schema: dict[str, list[tuple[str, str]]],
+) -> None:
+    """Replace the rows matching `key` in the digest table and the calls table of `schema` (its two
+    tables, in that order), in one transaction."""
     calls_frame = pd.DataFrame([asdict(c) for c in calls])
     frames = {
-        table: frame if not frame.empty else pd.DataFrame(columns=[c for c, _ in DIGEST_TABLES[table]])
-        for table, frame in (("digests", digests), ("llm_calls", calls_frame))
+        table: frame if not frame.empty else pd.DataFrame(columns=[c for c, _ in schema[table]])
+        for table, frame in zip(schema, (digests, calls_frame), strict=True)
     }
-    wh.replace_rows({"week_start": week, "kind": kind}, frames, schema=DIGEST_TABLES)
+    wh.replace_rows(key, frames, schema=schema)
+
+
+def digest_metadata(shown: list[Any], client: ClaudeClient, name: str = "digest") -> dict[str, Any]:
+    """Asset metadata: the digests' markdown, their sources, and the model calls and tokens."""
+    return {
+        name: dg.MetadataValue.md("\n\n".join(d.markdown for d in shown)),
+        "source": ", ".join(sorted({d.source for d in shown})),
+        "llm_calls": len(client.records),
+        "tokens": sum(r.input_tokens + r.output_tokens for r in client.records),
+    }
 
 
 def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, week: dt.date):
@@ -112,12 +143,13 @@ def _previous_facts(wh: Any, week: dt.date) -> dict[str, Any] | None:
     return json.loads(row[0]) if row else None
 
 
-def _rows(digests: list[Any], model: str) -> pd.DataFrame:
+def _rows(digests: list[Any], model: str, sub_key: str = "registrar_id") -> pd.DataFrame:
+    """Digest rows; `sub_key` holds the part of a digest's key after "/" (registrar or line id)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return pd.DataFrame(
         [
             {
-                "registrar_id": d.key.split("/")[1] if "/" in d.key else None,
+                sub_key: d.key.split("/")[1] if "/" in d.key else None,
                 "source": d.source,
                 "model": model if d.source == "claude" else "",
                 "markdown": d.markdown,
@@ -158,14 +190,7 @@ def weekly_manager_digest(
         digest = manager_digest(ctx, client=client, previous=_previous_facts(wh, week))
         write_digest_rows(wh, week, "manager", _rows([digest], client.model), client.records[before:])
         shown.append(digest)
-    return dg.MaterializeResult(
-        metadata={
-            "digest": dg.MetadataValue.md("\n\n".join(d.markdown for d in shown)),
-            "source": ", ".join(sorted({d.source for d in shown})),
-            "llm_calls": len(client.records),
-            "tokens": sum(r.input_tokens + r.output_tokens for r in client.records),
-        }
-    )
+    return dg.MaterializeResult(metadata=digest_metadata(shown, client))
 
 
 @dg.asset(
@@ -210,10 +235,79 @@ def registrar_notices(
     )
 
 
+class JoblineDigestConfig(dg.Config):
+    """`catalogue`: the rotation catalogue the lines were generated from ("sample" or a CSV path, the
+    planning request's `catalogue`); it gives the categories each rotation provides."""
+
+    catalogue: str = "sample"
+
+
+def year_tables(wh: Any, year: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The clinical year's job lines, compliance rows and metrics row from the warehouse."""
+    names = set(wh.table_names())
+    missing = {"joblines_lines", "joblines_compliance", "joblines_metrics"} - names
+    if missing:
+        raise dg.Failure(
+            f"no job lines in the warehouse ({', '.join(sorted(missing))}): materialise joblines first"
+        )
+    frames = [
+        wh.query(f"SELECT * FROM joblines_{name} WHERE clinical_year = ?", [year])
+        for name in ("lines", "compliance", "metrics")
+    ]
+    if frames[2].empty:
+        raise dg.Failure(
+            f"no job lines in the warehouse for clinical year {year}: materialise joblines first"
+        )
+    return frames[0], frames[1], frames[2].iloc[0].to_dict()
+
+
+@dg.asset(
+    partitions_def=clinical_years,
+    group_name="joblines",  # yearly: runs in joblines_job, after the lines it explains
+    deps=[dg.AssetKey(["joblines", name]) for name in ("lines", "compliance", "metrics")],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="The clinical year's job-line digest: per line, its rotations, its category coverage and "
+    "why it is compliant (the independent checker's value against limit for every rule). An overview "
+    "by Claude from pseudonymised facts, or a labelled template.",
+)
+def jobline_digest(
+    context: dg.AssetExecutionContext,
+    config: JoblineDigestConfig,
+    warehouse: WarehouseResource,
+    claude: ClaudeResource,
+) -> dg.MaterializeResult:
+    from roster_pipeline.explain.jobline_digest import CatalogueMismatch, jobline_digest, load_catalogue
+
+    year = context.partition_key
+    wh = warehouse.open()
+    client = claude.client()
+    lines, compliance, metrics = year_tables(wh, year)
+    try:
+        digests = jobline_digest(year, lines, compliance, metrics, load_catalogue(config.catalogue), client)
+    except CatalogueMismatch as err:
+        raise dg.Failure(str(err)) from err
+    rows = _rows(digests, client.model, sub_key="line_id")
+    replace_digest_rows(
+        wh, {"clinical_year": year, "kind": "jobline"}, rows, client.records, JOBLINE_DIGEST_TABLES
+    )
+    facts = digests[0].facts
+    return dg.MaterializeResult(
+        metadata={
+            **digest_metadata(digests[:1], client),
+            "status": facts["status"],
+            "lines": facts["lines"],
+            "compliant_lines": facts["compliant_lines"],
+        }
+    )
+
+
 def explain_resources() -> dict[str, dg.ConfigurableResource]:
     return {"claude": ClaudeResource(model=os.environ.get("ROSTER_CLAUDE_MODEL") or DEFAULT_MODEL)}
 
 
 def explain_defs() -> dg.Definitions:
     """Assets and the Claude resource, to merge with the pipeline's Definitions."""
-    return dg.Definitions(assets=[weekly_manager_digest, registrar_notices], resources=explain_resources())
+    return dg.Definitions(
+        assets=[weekly_manager_digest, registrar_notices, jobline_digest], resources=explain_resources()
+    )
