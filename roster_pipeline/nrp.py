@@ -366,10 +366,18 @@ def _hard(rule_id: str, rule_type: str, params: dict, staff: list[str] | None = 
 def _rules(inst: NrpInstance) -> list[dict]:
     """Engine rules for the nine hard rules and the objective; per-staff limits grouped by value."""
     under, over = _cover_weights(inst)
+    # One rule per set of shifts sharing the same "cannot follow" list (a clique a day pair).
+    followers: dict[tuple[str, ...], list[str]] = {}
+    for code, (_, follows) in inst.shifts.items():
+        if follows:
+            followers.setdefault(tuple(sorted(follows)), []).append(code)
     rules = [
-        _hard(f"succession-{a}-{b}", "forbidden_succession", {"from": {"shifts": [a]}, "to": {"shifts": [b]}})
-        for a, (_, follows) in inst.shifts.items()
-        for b in follows
+        _hard(
+            f"succession-{'-'.join(first)}",
+            "forbidden_succession",
+            {"from": {"shifts": first}, "to": {"shifts": list(then)}},
+        )
+        for then, first in followers.items()
     ]
     for code in inst.shifts:
         for limit, ids in _by_value(inst, lambda s, code=code: s.max_shifts.get(code)):

@@ -758,10 +758,10 @@ def check_max_consecutive_days(f: RosterFacts, rule: Rule) -> list[Violation]:
 
 
 def _short_runs(f: RosterFacts, flags: list[bool], minimum: int) -> Iterator[tuple[int, int]]:
-    """Maximal runs shorter than `minimum` with a known day before, a horizon day after and at
-    least one day in the horizon."""
+    """Maximal runs shorter than `minimum` with a known day before and a horizon day after (a run
+    wholly in history is judged by the horizon holding the day that closes it)."""
     for i, j in _runs(flags):
-        if j - i + 1 < minimum and i > 0 and j < len(flags) - 1 and j >= f.h0:
+        if j - i + 1 < minimum and i > 0 and j < len(flags) - 1 and j + 1 >= f.h0:
             yield i, j
 
 

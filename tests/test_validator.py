@@ -326,6 +326,15 @@ def test_min_consecutive_days_day_before_horizon_known_from_history() -> None:
     assert unit_map(report) == {"R2": 1}
 
 
+def test_min_consecutive_days_run_wholly_in_history_is_judged_by_the_next_horizon() -> None:
+    # R1 worked only d-1 (d-3 and d-2 known off through R3's history); d0 off closes a 1-day run
+    # that lies wholly in history: the horizon holding its closing day judges it (chained weeks).
+    dept = make_department(history=history(("R3", -3, "D"), ("R1", -1, "D")))
+    rules = [rule("min_consecutive_days", {"min": 2})]
+    assert unit_map(check(dept, rules, roster(("R1", 1, "D"), ("R1", 2, "D")))) == {"R1": 1}
+    assert unit_map(check(dept, rules, roster(("R1", 0, "D"), ("R1", 1, "D")))) == {}
+
+
 def test_min_consecutive_days_off() -> None:
     # R1: off d1 (1 day: counted), off d4-d5 (2: fine).
     # R2: off d6 only (touches the horizon end: exempt). R3: off d0 only (first known day: exempt).
@@ -791,13 +800,14 @@ def test_windows_and_runs_match_brute_force(seed: int) -> None:
                 consecutive_units += 1
         for first in known[
             1:
-        ]:  # worked runs shorter than 3 with a known day off before and a horizon day after
+        ]:  # worked runs shorter than 3 with a known day off before and the day after in the horizon
             if (rid, first) in worked and (rid, first - dt.timedelta(days=1)) not in worked:
                 last = first
                 while (rid, last + dt.timedelta(days=1)) in worked:
                     last += dt.timedelta(days=1)
                 short = (last - first).days + 1 < 3
-                short_run_units += short and last >= START and last + dt.timedelta(days=1) <= end
+                closing = last + dt.timedelta(days=1)  # judged by the horizon holding it
+                short_run_units += short and START <= closing <= end
     rules = [
         rule("max_hours_rolling", {"hours": 40, "days": 5}, rule_id="H"),
         rule("max_consecutive_days", {"max": 3}, rule_id="C"),

@@ -142,7 +142,7 @@ def _post_min_run(m: RosterModel, rule: Rule, shortest: int, working: bool) -> N
             while first + dt.timedelta(days=length) <= m.horizon.end:
                 run = _days_between(first, first + dt.timedelta(days=length - 1))
                 after = first + dt.timedelta(days=length)
-                if run[-1] >= m.horizon.start:
+                if after >= m.horizon.start:  # judged by the horizon holding the closing day
                     lits = [m.works(rid, d) for d in run]
                     edges = [m.works(rid, first - ONE_DAY), m.works(rid, after)]
                     if not working:
@@ -195,15 +195,25 @@ def _forbid_short_rest(m, rule, rid, end_day, until, pattern, selector) -> None:
 
 
 def post_forbidden_succession(m: RosterModel, rule: Rule) -> None:
+    """A `from` shift on d and a `to` shift on d+1: one unit per day pair (one shift a day).
+
+    Hard, the pair is one at-most-one over both days' literals (no auxiliary variables and a
+    clique the LP sees); soft, one AND of the two days' ORs.
+    """
     first, then = dict(rule.params["from"]), dict(rule.params["to"])
     for rid in m.registrars_for(rule):
         for day in m.horizon.days:
             before = day - ONE_DAY
             if before < m.known_start:
                 continue
-            for _, lit_a in m.day_shift_lits(rid, before, first):
-                for _, lit_b in m.day_shift_lits(rid, day, then):
-                    m.forbid(rule, [lit_a, lit_b])
+            lits_a = [lit for _, lit in m.day_shift_lits(rid, before, first)]
+            lits_b = [lit for _, lit in m.day_shift_lits(rid, day, then)]
+            if not lits_a or not lits_b:
+                continue
+            if rule.hard:
+                m.at_most_one(rule, [*lits_a, *lits_b])
+            else:
+                m.forbid(rule, [m.or_lit(lits_a), m.or_lit(lits_b)])
 
 
 def post_max_shifts_of_type(m: RosterModel, rule: Rule) -> None:

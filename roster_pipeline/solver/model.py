@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Union
 
 from ortools.sat.python import cp_model
@@ -93,18 +94,34 @@ class RosterModel:
         """Site and skill eligibility (the structural `eligibility` rule)."""
         return shift.site in registrar.sites and all(s in registrar.skills for s in shift.skills)
 
+    @cached_property
+    def hard_leave(self) -> bool:
+        """Whether approved leave is a hard rule (then leave days get no variables)."""
+        return any(r.hard for r in self.pack.of_type("approved_leave"))
+
     def _leave_removes_var(self, registrar_id: str, day: dt.date) -> bool:
-        hard_leave = any(r.hard for r in self.pack.of_type("approved_leave"))
-        return hard_leave and not self.diagnose and day in self.approved_leave.get(registrar_id, set())
+        return self.hard_leave and not self.diagnose and day in self.approved_leave.get(registrar_id, set())
+
+    def _forbidden_shifts(self, registrar: Registrar) -> set[str]:
+        """Shift codes a hard `max_shifts_of_type` rule with max 0 rules out (no variable needed)."""
+        if self.diagnose:
+            return set()
+        out: set[str] = set()
+        for rule in self.pack.of_type("max_shifts_of_type"):
+            if rule.hard and int(rule.params["max"]) == 0 and rule.applies(registrar):
+                selector = dict(rule.params["selector"])
+                out |= {code for code, shift in self.shifts.items() if matches(shift, selector)}
+        return out
 
     def _build_variables(self) -> None:
         for rid, registrar in self.registrars.items():
+            forbidden = self._forbidden_shifts(registrar)
             for day in self.horizon.days:
                 if self._leave_removes_var(rid, day):
                     continue
                 day_vars = []
                 for code, shift in self.shifts.items():
-                    if self.eligible(registrar, shift):
+                    if code not in forbidden and self.eligible(registrar, shift):
                         var = self.model.NewBoolVar(f"x[{rid},{day},{code}]")
                         self.x[rid, day, code] = var
                         day_vars.append(var)
@@ -124,13 +141,20 @@ class RosterModel:
     def day_shift_lits(self, rid: str, day: dt.date, selector: dict | None = None) -> list[tuple[str, Lit]]:
         """(code, literal) for every shift matching `selector` that `rid` could work on `day`."""
         out = []
-        for code, shift in self.shifts.items():
-            if selector is not None and not matches(shift, selector):
-                continue
+        for code in self.codes(selector):
             lit = self.shift_lit(rid, day, code)
             if lit is not False:
                 out.append((code, lit))
         return out
+
+    def codes(self, selector: dict | None) -> tuple[str, ...]:
+        """Shift codes matching `selector` (all codes for None), computed once per selector."""
+        key = ("codes", repr(sorted((selector or {}).items())))
+        if key not in self._cache:
+            self._cache[key] = tuple(
+                code for code, shift in self.shifts.items() if selector is None or matches(shift, selector)
+            )
+        return self._cache[key]
 
     def works(self, rid: str, day: dt.date, selector: dict | None = None) -> Lit:
         """Literal: `rid` works a shift matching `selector` on `day` (False on unknown days)."""
@@ -210,6 +234,20 @@ class RosterModel:
             return
         bound = "exact" if self.exact else "at_least"
         self._add_soft(rule, self.and_lit(live, bound) if live else 1, coef, price)
+
+    def at_most_one(self, rule: Rule, lits: list[Lit], group: tuple = ()) -> None:
+        """Hard: at most one of `lits` is true (constants from history count)."""
+        fixed = sum(1 for lit in lits if lit is True)
+        live = [lit for lit in lits if not isinstance(lit, bool)]
+        if fixed > 1:
+            self.forbid(rule, [True, True], group)
+        elif fixed == 1:
+            for lit in live:
+                self.forbid(rule, [lit], group)
+        elif len(live) > 1 and self.diagnose:
+            self.model.Add(sum(live) <= 1).OnlyEnforceIf(self.group_literal(rule, group))
+        elif len(live) > 1:
+            self.model.AddAtMostOne(live)
 
     def limit(
         self,

@@ -13,7 +13,9 @@ from roster_pipeline.outcome import SolveOutcome
 from roster_pipeline.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.diagnose import explain_core, precheck_cover
+from roster_pipeline.solver.lns import improve, set_hint, solve_with_lns
 from roster_pipeline.solver.model import RosterModel, Term
+from roster_pipeline.solver.rolling import ROLLING_MIN_WEEKS, rolling_roster
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -81,9 +83,23 @@ class SolveResult(SolveOutcome):
 # (a hard bound that propagation handles far better than local search handles the penalty).
 WARM_START_TYPES = ("cover_target",)
 WARM_START_SHARE = 0.1
+WARM_START_PATIENCE = 0.8  # the first roster may take up to this share of the time limit
+# Above this many roster variables the first roster is searched without CP-SAT's presolve: on a
+# 5-week window of 150 registrars presolve alone took 11 s, and feasibility jump then found a
+# roster in 9 s; without presolve the first roster came after 10 s in all.
+PRESOLVE_FREE_FIRST_ROSTER = 50_000
 GUIDED_SHARE = 0.8
 FIRST_LEVEL_SHARE = 0.6  # of the time after the warm start, when there are several levels
 FINAL_RESERVE = 0.03
+# Optimising stages give CP-SAT this share of their time (first solutions, the bound), then
+# large-neighbourhood search the rest (solver/lns.py).
+CPSAT_SHARE = 0.4
+ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
+# Beyond this many registrar-day-shift combinations the whole-horizon model is not optimised (a
+# year of 150 registrars and 32 shift types is 1.7 million: building it takes minutes and CP-SAT
+# on it needs more memory than the machine should give); the rolling roster gets the time.
+WHOLE_MODEL_LIMIT = 600_000
+ROLLING_SHARE_ONLY = 0.75
 
 
 def build_model(
@@ -181,6 +197,17 @@ def solve(
     roster_model: RosterModel | None = None
     caps: dict[str, int] = {}
     stages = solve_stages(pack)
+    warm_stage = stages[0]
+    if horizon.weeks >= ROLLING_MIN_WEEKS:
+        size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
+        too_big = size > WHOLE_MODEL_LIMIT
+        share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
+        roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share)
+        if roster is not None:
+            result.first_feasible_seconds = time.perf_counter() - began
+            result.status = "FEASIBLE"
+            # A whole model beyond the limit is only built to evaluate the roster exactly.
+            stages = [] if too_big else stages[1:]
     guided_found = False
     for index, (stage_pack, share, capped, guided) in enumerate(stages):
         final = index == len(stages) - 1
@@ -205,8 +232,12 @@ def solve(
         budget = (
             left - FINAL_RESERVE * settings.time_limit if final else min(left, settings.time_limit * share)
         )
-        solver = _solver(replace(settings, time_limit=max(1.0, budget)))
-        status = STATUS_NAMES[solver.Solve(stage_model.model)]
+        if stages[index] is warm_stage:
+            patience = min(left, settings.time_limit * WARM_START_PATIENCE)
+            status, roster_values, bound = _first_roster(stage_model, settings, max(1.0, budget), patience)
+        else:
+            lns = roster is not None and final
+            status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns)
         if status == "INFEASIBLE" and roster is None:
             result.status = status
             remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
@@ -215,12 +246,12 @@ def solve(
             break
         if status in ("OPTIMAL", "FEASIBLE"):
             guided_found = guided
-            roster = {k for k, v in stage_model.x.items() if solver.BooleanValue(v)}
+            roster = {k for k, v in stage_model.x.items() if roster_values[v.Index()]}
             if result.first_feasible_seconds is None:
                 result.first_feasible_seconds = time.perf_counter() - began
             result.status = status if final else "FEASIBLE"
             if final:
-                result.bound = float(solver.BestObjectiveBound())
+                result.bound = bound
                 roster_model = stage_model
             elif capped:
                 exact = fix_roster(stage_model, roster, settings)
@@ -233,6 +264,54 @@ def solve(
         _record_roster(result, full, pack, roster, settings)
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _first_roster(
+    roster_model: RosterModel, settings: SolveSettings, budget: float, patience: float
+) -> tuple[str, list[int], float | None]:
+    """The warm-start stage: wait up to `patience` for a first roster, then optimise it for what
+    is left of `budget` (a large window or year may need longer than its share to find one)."""
+    solver = _solver(replace(settings, time_limit=max(1.0, max(budget, patience))))
+    solver.parameters.stop_after_first_solution = True
+    if len(roster_model.x) > PRESOLVE_FREE_FIRST_ROSTER:
+        solver.parameters.cp_model_presolve = False
+    status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return status, [], None
+    values = list(solver.ResponseProto().solution)
+    spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
+    if status == "FEASIBLE" and budget - spent >= 1.0:
+        set_hint(roster_model.model, values)
+        again = _solver(replace(settings, time_limit=budget - spent))
+        improved = STATUS_NAMES[again.Solve(roster_model.model)]
+        if improved in ("OPTIMAL", "FEASIBLE"):
+            values = list(again.ResponseProto().solution)
+            return improved, values, float(again.BestObjectiveBound())
+    return status, values, None
+
+
+def _optimise(
+    roster_model: RosterModel, settings: SolveSettings, budget: float, lns: bool
+) -> tuple[str, list[int], float | None]:
+    """(status, best value of every model variable, bound) of one stage.
+
+    With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
+    side on two threads, or one after the other when the solve must be deterministic.
+    """
+    if lns and not settings.deterministic and settings.workers >= 2:
+        portfolio = solve_with_lns(roster_model, None, budget, settings)
+        return portfolio.status, portfolio.values, portfolio.bound
+    share = CPSAT_SHARE if lns else 1.0
+    solver = _solver(replace(settings, time_limit=max(1.0, budget * share)))
+    status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return status, [], None
+    values = list(solver.ResponseProto().solution)
+    if lns and status == "FEASIBLE":
+        spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
+        work = roster_model.model.Clone()
+        values, _ = improve(roster_model, work, values, budget - spent, settings)
+    return status, values, float(solver.BestObjectiveBound())
 
 
 def _record_roster(
