@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ortools.sat.python import cp_model
-
 from roster_pipeline.domain import Department, Horizon
-from roster_pipeline.rules import Rule, RulePack
+from roster_pipeline.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.model import Lit, RosterModel, matches
 
@@ -77,27 +75,6 @@ class WindowModel(RosterModel):
             return False
         code = self.fixed_shift(rid, day)
         return code in self.shifts and (selector is None or matches(self.shifts[code], selector))
-
-    def limit(
-        self,
-        rule: Rule,
-        expr: cp_model.LinearExprT,
-        upper: int,
-        span: tuple[int, int],
-        group: tuple = (),
-        divisor: int = 1,
-        coef: int = 1,
-    ) -> None:
-        """As RosterModel's; an expression of fixed days only is counted here, without variables."""
-        if not isinstance(expr, int):
-            super().limit(rule, expr, upper, span, group, divisor, coef)
-            return
-        units = max(0, -(-(expr - upper) // divisor))
-        if units and rule.hard:
-            self.constant_hard.append((rule, group, "always violated by fixed data"))
-            self.model.AddBoolOr([])
-        elif units:
-            self._add_soft(rule, units, coef)
 
 
 def build_window_model(

@@ -261,8 +261,16 @@ class RosterModel:
     ) -> None:
         """`expr <= upper`; soft: units = max(0, ceil((expr - upper) / divisor)).
 
-        `span` is (min, max) of `expr`, used to bound the auxiliary variables.
+        `span` is (min, max) of `expr`, used to bound the auxiliary variables. An `expr` of fixed
+        days only (an int) is counted here, without variables.
         """
+        if isinstance(expr, int):
+            units = max(0, -(-(expr - upper) // divisor))
+            if units and rule.hard:
+                self.forbid(rule, [True], group)
+            elif units:
+                self._add_soft(rule, units, coef)
+            return
         low, high = span
         if high <= upper:
             return
