@@ -11,11 +11,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandera.errors import SchemaError
 
+from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.cli import register_cli, run_request
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
-from roster_pipeline.joblines.metrics import gini, hamming
-from roster_pipeline.joblines.solve import JoblineSettings, solve_joblines
+from roster_pipeline.joblines.metrics import gini, hamming, line_affinity, metrics
+from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
+from roster_pipeline.joblines.patterns import candidate_patterns, max_terms, pattern_affinity
+from roster_pipeline.joblines.relaxation import lower_bound
+from roster_pipeline.joblines.solve import (
+    JoblineSettings,
+    best_line_affinities,
+    scored_patterns,
+    snapshot_frame,
+    solve_joblines,
+)
 
 FAST = JoblineSettings(time_limit=15, workers=2, seed=0)
 
@@ -154,3 +164,88 @@ def test_four_term_template_core_is_minimal() -> None:
     text = result.diagnosis[0]
     assert "subspecialty (AMC5)" in text and "annual leave" in text
     assert "rural" not in text and "clinical experiences" not in text
+
+
+def _solved_small(**kw) -> tuple[Plan, object]:
+    plan = Plan.build(sample_cohort(6, 3), template("5-term"), small_catalogue())
+    result = solve_joblines(plan, settings=JoblineSettings(time_limit=15, workers=2, seed=0, **kw))
+    return plan, result
+
+
+def test_cost_is_non_negative_and_matches_a_direct_evaluation() -> None:
+    weights = ObjectiveWeights(similar=5)
+    plan, result = _solved_small(weights=weights, progress=True)
+    assert result.feasible and 0 <= result.bound <= result.objective
+    assert sum(result.parts.values()) == result.objective
+    profile = default_profile()
+    rot = plan.catalogue.rotations
+    info = {r: (s, int(p)) for r, s, p in zip(rot.rotation_id, rot.specialty, rot.popularity, strict=True)}
+    ordered = result.lines.sort_values(["line_id", "term"])
+    lines = ordered.groupby("line_id", sort=False).rotation_id.apply(list).tolist()
+    pgys = ordered.groupby("line_id", sort=False).pgy.first().tolist()
+    bests = best_line_affinities(plan, profile)
+    direct = evaluate(lines, pgys, list(plan.weeks.values()), info, scale_weights(profile), bests, weights)
+    assert direct == {k: int(v) for k, v in result.parts.items()}
+    found = metrics(result.lines, rot, profile, weights.min_hamming)
+    assert found["too_similar_pairs"] * weights.similar == direct["too_similar"]
+    shortfall = sum(bests[p] for p in pgys) - 100 * found["mean_affinity"] * len(lines)
+    pairs = len(plan.weeks) * (len(plan.weeks) - 1) // 2  # each scaled weight rounds r x 100 by <= 0.5
+    assert shortfall == pytest.approx(direct["affinity_shortfall"], abs=0.5 * pairs * len(lines))
+
+
+def test_progress_is_recorded_and_every_snapshot_is_compliant() -> None:
+    plan, result = _solved_small(progress=True)
+    solutions = [p for p in result.progress if p.rotations is not None]
+    assert solutions and solutions[-1].objective == result.objective
+    times = [p.seconds for p in result.progress]
+    assert times == sorted(times)
+    for point in solutions:
+        lines = snapshot_frame(plan, point.rotations, point.leave)
+        report = check(
+            lines, plan.catalogue.rotations, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing
+        )
+        assert violations(report).empty
+
+
+def test_relaxation_bound_is_below_a_solved_cost() -> None:
+    frame = small_catalogue()
+    frame.loc[frame.rotation_id == "NIGHTS", "min_staffing"] = 1  # every term: one line on nights
+    plan = Plan.build(sample_cohort(5, 1), template("5-term"), frame)
+    result = solve_joblines(plan, settings=JoblineSettings(time_limit=20, workers=2, seed=1))
+    profile = default_profile()
+    bests = best_line_affinities(plan, profile)
+    table = {p: scored_patterns(plan, profile, p, bests[p]) for p in (1, 2)}
+    relaxed = lower_bound(plan, ObjectiveWeights(), table, bests, 10.0)
+    assert 0 <= relaxed.bound <= result.objective
+    assert result.bound >= relaxed.bound
+
+
+def test_patterns_cover_every_solved_line() -> None:
+    plan, result = _solved_small()
+    for (_, pgy), line in result.lines.groupby(["line_id", "pgy"]):
+        counts = line.specialty.value_counts().to_dict()
+        assert tuple(sorted(counts.items())) in candidate_patterns(plan, int(pgy))
+
+
+def test_pattern_affinity_counts_every_rotation_pair() -> None:
+    scaled = {("a", "b"): 10, ("a", "c"): -5}
+    assert pattern_affinity({"a": 2, "b": 1, "c": 1}, scaled) == 2 * 10 + 2 * -5
+    assert max_terms([10, 10, 10, 10, 12], 5, 25, 47) == 1
+    assert max_terms([10, 10, 10, 10, 12], 5, 50, 47) == 2
+
+
+def test_line_affinity_and_too_similar_metric() -> None:
+    profile = default_profile()
+    assert line_affinity(["medicine", "medicine", "surgery"], profile) == pytest.approx(2 * 0.208)
+    lines = pd.DataFrame(
+        {
+            "line_id": ["a"] * 3 + ["b"] * 3,
+            "term": [1, 2, 3] * 2,
+            "rotation_id": ["x", "y", "z", "x", "y", "w"],
+            "specialty": "medicine",
+            "clinical_weeks": 10,
+        }
+    )
+    catalogue = pd.DataFrame({"rotation_id": ["x", "y", "z", "w"], "popularity": [1, 2, 3, 4]})
+    assert metrics(lines, catalogue, profile, min_hamming=2)["too_similar_pairs"] == 1
+    assert metrics(lines, catalogue, profile, min_hamming=1)["too_similar_pairs"] == 0

@@ -4,7 +4,7 @@ Request keys (all optional): `pgy1`, `pgy2`, `fte`, `cohort` (list of {line_id, 
 `terms` ("5-term", "4-term" or a list of weeks), `catalogue` ("sample" or a CSV path),
 `capacity_overrides` (list of {rotation_id, term, capacity, min_staffing}), `affinity_profile`
 ("default" or a JSON/CSV path), `time_limit` (seconds, default 420), `workers`, `seed`, `weights`
-({affinity, clumping, attractiveness}).
+({affinity, clumping, attractiveness, similar, min_hamming}), `progress` (record the solve over time).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, J
         workers=int(request.get("workers", 2)),
         seed=int(request.get("seed", 0)),
         weights=ObjectiveWeights(**request.get("weights", {})),
+        progress=bool(request.get("progress", False)),
     )
     return plan, profile, settings
 
@@ -77,7 +78,8 @@ def run(request: dict[str, Any]) -> JoblineRun:
             plan.catalogue.min_staffing,
             excused,
         )
-    return JoblineRun(plan, profile, result, report, metrics(result.lines, plan.catalogue.rotations, profile))
+    found = metrics(result.lines, plan.catalogue.rotations, profile, settings.weights.min_hamming)
+    return JoblineRun(plan, profile, result, report, found)
 
 
 def summary(outcome: JoblineRun) -> dict[str, Any]:

@@ -20,8 +20,9 @@ def gini(values: list[float]) -> float:
 
 
 def line_affinity(specialties: list[str], profile: AffinityProfile) -> float:
-    """Sum of correlations over the distinct specialty pairs in one line."""
-    return sum(profile.r(a, b) for a, b in combinations(sorted(set(specialties)), 2))
+    """Sum of correlations over every pair of the line's rotations (one specialty per term); two
+    rotations of the same specialty add nothing."""
+    return sum(profile.r(a, b) for a, b in combinations(specialties, 2) if a != b)
 
 
 def attractiveness(lines: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
@@ -38,11 +39,15 @@ def hamming(lines: pd.DataFrame) -> list[int]:
     return [sum(x != y for x, y in zip(a, b, strict=False)) for a, b in combinations(seqs, 2)]
 
 
-def metrics(lines: pd.DataFrame, catalogue: pd.DataFrame, profile: AffinityProfile) -> dict[str, float]:
-    """The metric set reported with every solve."""
+def metrics(
+    lines: pd.DataFrame, catalogue: pd.DataFrame, profile: AffinityProfile, min_hamming: int = 3
+) -> dict[str, float]:
+    """The metric set reported with every solve; `too_similar_pairs` counts line pairs that differ in
+    fewer than `min_hamming` terms."""
     if lines.empty:
         return {}
-    affinity = lines.groupby("line_id").specialty.apply(lambda s: line_affinity(list(s), profile))
+    ordered = lines.sort_values(["line_id", "term"])
+    affinity = ordered.groupby("line_id").specialty.apply(lambda s: line_affinity(list(s), profile))
     att = attractiveness(lines, catalogue)
     dist = hamming(lines)
     return {
@@ -51,5 +56,6 @@ def metrics(lines: pd.DataFrame, catalogue: pd.DataFrame, profile: AffinityProfi
         "attractiveness_gini": round(gini(att.tolist()), 4),
         "min_hamming": int(min(dist)) if dist else 0,
         "mean_hamming": round(sum(dist) / len(dist), 4) if dist else 0.0,
+        "too_similar_pairs": sum(d < min_hamming for d in dist),
         "rotations_per_line": round(float(lines.groupby("line_id").rotation_id.nunique().mean()), 4),
     }
