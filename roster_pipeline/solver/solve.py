@@ -349,7 +349,10 @@ def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
     terms = [t for ledger in roster_model.ledgers.values() for t in (*ledger.penalty, *ledger.units)]
     # Variables keep their indices in the clone, so the original expressions apply to it.
     clone.Minimize(sum(t.coef * t.var for t in terms))
-    solver = _solver(replace(settings, time_limit=max(5.0, settings.time_limit * 0.1), deterministic=False))
+    # Deterministic settings keep this deterministic too: with x fixed, auxiliary variables can
+    # have several optimal values, and the hint built from them must not depend on which worker
+    # finished first.
+    solver = _solver(replace(settings, time_limit=max(5.0, settings.time_limit * 0.1)))
     if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
