@@ -161,6 +161,31 @@ def _rows(digests: list[Any], model: str, sub_key: str = "registrar_id") -> pd.D
     )
 
 
+def _per_week(
+    context: dg.AssetExecutionContext,
+    department: DepartmentSource,
+    warehouse: WarehouseResource,
+    solver: SolverSettings,
+    claude: ClaudeResource,
+    kind: str,
+    compose: Any,
+) -> tuple[list[tuple[dt.date, list[Any]]], ClaudeClient]:
+    """Compose and write the digests of every week of the run, in order (a backfill is one run);
+    returns (week, digests) pairs and the client whose records were written with them."""
+    from roster_pipeline.pipeline.weekly import week_monday
+
+    wh = warehouse.open()
+    client = claude.client()
+    out = []
+    for week in sorted(week_monday(key) for key in context.partition_keys):
+        ctx = week_context(department, wh, solver, week)
+        before = len(client.records)
+        digests = compose(ctx, wh, week, client)
+        write_digest_rows(wh, week, kind, _rows(digests, client.model), client.records[before:])
+        out.append((week, digests))
+    return out, client
+
+
 @dg.asset(
     partitions_def=weekly_partitions,
     group_name="explanations",
@@ -179,17 +204,12 @@ def weekly_manager_digest(
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
     from roster_pipeline.explain.digests import manager_digest
-    from roster_pipeline.pipeline.weekly import week_monday
 
-    wh = warehouse.open()
-    client = claude.client()
-    shown = []
-    for week in sorted(week_monday(key) for key in context.partition_keys):  # a backfill: in order
-        ctx = week_context(department, wh, solver, week)
-        before = len(client.records)
-        digest = manager_digest(ctx, client=client, previous=_previous_facts(wh, week))
-        write_digest_rows(wh, week, "manager", _rows([digest], client.model), client.records[before:])
-        shown.append(digest)
+    def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
+        return [manager_digest(ctx, client=client, previous=_previous_facts(wh, week))]
+
+    by_week, client = _per_week(context, department, warehouse, solver, claude, "manager", compose)
+    shown = [digest for _, digests in by_week for digest in digests]
     return dg.MaterializeResult(metadata=digest_metadata(shown, client))
 
 
@@ -211,21 +231,17 @@ def registrar_notices(
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
     from roster_pipeline.explain.digests import registrar_notice
-    from roster_pipeline.pipeline.weekly import week_monday
 
-    wh = warehouse.open()
-    client = claude.client()
-    lines = []
-    for week in sorted(week_monday(key) for key in context.partition_keys):
-        ctx = week_context(department, wh, solver, week)
-        before = len(client.records)
-        notices = [registrar_notice(ctx, rid, client=client) for rid in sorted(ctx.department.registrars)]
-        write_digest_rows(wh, week, "registrar", _rows(notices, client.model), client.records[before:])
-        lines += [
-            f"- {week} {n.key.split('/')[1]}: {len(n.facts['shifts'])} shifts, "
-            f"{sum(not r['honoured'] for r in n.facts['requests'])} requests not met ({n.source})"
-            for n in notices
-        ]
+    def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
+        return [registrar_notice(ctx, rid, client=client) for rid in sorted(ctx.department.registrars)]
+
+    by_week, client = _per_week(context, department, warehouse, solver, claude, "registrar", compose)
+    lines = [
+        f"- {week} {n.key.split('/')[1]}: {len(n.facts['shifts'])} shifts, "
+        f"{sum(not r['honoured'] for r in n.facts['requests'])} requests not met ({n.source})"
+        for week, notices in by_week
+        for n in notices
+    ]
     return dg.MaterializeResult(
         metadata={
             "notices": dg.MetadataValue.md("\n".join(lines) or "no registrars"),
