@@ -161,6 +161,17 @@ def _rows(digests: list[Any], model: str, sub_key: str = "registrar_id") -> pd.D
     )
 
 
+# What the weekly digest assets share: one run per backfill, after the week's roster.
+WEEKLY_DIGEST_ASSET: dict[str, Any] = {
+    "partitions_def": weekly_partitions,
+    "group_name": "explanations",
+    "deps": ["weekly_roster"],
+    "kinds": {"duckdb"},
+    "pool": WAREHOUSE_POOL,
+    "backfill_policy": SINGLE_RUN,
+}
+
+
 def _per_week(
     context: dg.AssetExecutionContext,
     department: DepartmentSource,
@@ -187,12 +198,7 @@ def _per_week(
 
 
 @dg.asset(
-    partitions_def=weekly_partitions,
-    group_name="explanations",
-    deps=["weekly_roster"],
-    kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
-    backfill_policy=SINGLE_RUN,
+    **WEEKLY_DIGEST_ASSET,
     description="The week's manager digest: cover, fairness, changes from last week, fatigue-risk hot "
     "spots and hard-rule status. Written by Claude from computed facts, or a labelled template.",
 )
@@ -214,12 +220,7 @@ def weekly_manager_digest(
 
 
 @dg.asset(
-    partitions_def=weekly_partitions,
-    group_name="explanations",
-    deps=["weekly_roster"],
-    kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
-    backfill_policy=SINGLE_RUN,
+    **WEEKLY_DIGEST_ASSET,
     description="One notice per registrar: their shifts, fairness position, and which of their "
     "requests were met or not and why. A notice holds only that registrar's own private data.",
 )
