@@ -41,18 +41,19 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.points: list[ProgressPoint] = []
         self.bound: float | None = None
         self.floor: float | None = None  # a bound proven elsewhere (the relaxation)
-        self.trust_bound = True  # False while solving a restricted model
 
     def on_solution_callback(self) -> None:
+        self.bound = self.best_objective_bound
+        self.add_values(np.asarray(self.response_proto.solution), self.objective_value)
+
+    def add_values(self, values: np.ndarray, objective: float) -> None:
+        """Record a solution given as the full vector of variable values."""
         rotations = leave = None
         if self.snapshots:
-            values = np.asarray(self.response_proto.solution)
             rotations = values[self.y_index].argmax(axis=-1)
             weeks = [sum(k * int(values[i]) for k, i in blocks) for blocks in self.leave_blocks]
             leave = np.array(weeks).reshape(self.shape)
-        if self.trust_bound:
-            self.bound = self.best_objective_bound
-        self.points.append(self._point(self.objective_value, rotations, leave))
+        self.points.append(self._point(objective, rotations, leave))
 
     def add(self, seconds: float, objective: float, rotations: np.ndarray, leave: np.ndarray) -> None:
         """Record a solution found outside this solve (the feasible or the guided lines)."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from affinity import AffinityProfile, default_profile, scale_weights
 from roster_pipeline.joblines.data import Catalogue, Plan
+from roster_pipeline.joblines.lns import LineSpace, improve_lines
 from roster_pipeline.joblines.objective import (
     ObjectiveWeights,
     affinity_shortfall,
@@ -81,7 +81,7 @@ class JoblineSettings:
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     progress: bool = False  # record objective, bound and a snapshot of the lines at every solution
     cp_params: dict[str, object] = field(default_factory=dict)  # CP-SAT parameters of the optimisation
-    polish_share: float = 0.6  # share of the time limit for the polish (0.25: worse at 120 s; 0.8: same)
+    polish_share: float = 0.8  # share of the time limit for the neighbourhood search (see docs/joblines.md)
 
 
 @dataclass
@@ -627,77 +627,70 @@ def _optimise(
         solver, status, bound = known, cp_model.FEASIBLE, relaxed.bound
     left = settings.time_limit - (time.monotonic() - started)
     if status == cp_model.FEASIBLE and left > 2.0:
-        better = _balance(plan, built, solver, settings, left, progress)
+        better = _neighbourhoods(plan, built, solver, settings, started + settings.time_limit, progress)
         if better is not None:
             solver = better
     return built, solver, status, progress, bound
 
 
-def _variables(built: _Built) -> list[cp_model.IntVar]:
-    """All variables of the model, in proto order."""
-    return [built.model.GetIntVarFromProtoIndex(i) for i in range(len(built.model.Proto().variables))]
+def _line_space(plan: Plan, built: _Built) -> LineSpace:
+    """The proto indices that fix each line and term, PGY years, and the attractiveness weights."""
+    rot = plan.catalogue.rotations
+    y_index = _y_index(plan, built)
+    terms = list(enumerate(plan.weeks))
+    cells = [
+        [list(y_index[li, ti]) + [v.Index() for _, v in built.leave_blocks[li, t]] for ti, t in terms]
+        for li in range(len(plan.cohort))
+    ]
+    weights = np.array([[int(p) * w for p in rot.popularity] for w in plan.weeks.values()])
+    return LineSpace(cells, [int(p) for p in plan.cohort.pgy], y_index, weights)
 
 
-def _balance(
+def _fixed(model: cp_model.CpModel, values: np.ndarray, settings: JoblineSettings) -> cp_model.CpSolver:
+    """A solver holding `values` as the solution of `model` (every variable fixed, solved at once)."""
+    fixed = model.clone()
+    fixed.ClearHints()
+    for var, v in zip(fixed.Proto().variables, values, strict=True):
+        var.domain.clear()
+        var.domain.extend([int(v), int(v)])
+    solver = _solver(10.0, 1, settings.seed)
+    if solver.Solve(fixed) != cp_model.OPTIMAL:
+        raise RuntimeError("the neighbourhood search returned lines the model rejects")
+    return solver
+
+
+def _neighbourhoods(
     plan: Plan,
     built: _Built,
     solver: cp_model.CpSolver,
     settings: JoblineSettings,
-    left: float,
+    deadline: float,
     progress: Progress,
 ) -> cp_model.CpSolver | None:
-    """Polish: keep each line's specialty per term, re-choose rotations within it (the affinity
-    shortfall cannot change), minimising the same cost, without making any pair of lines closer than
-    `min_hamming` (or than it already is). Returns the solver if it found cheaper lines."""
-    restricted = built.model.clone()
-    proto = restricted.Proto()
-    spec = dict(zip(plan.catalogue.rotations.rotation_id, plan.catalogue.rotations.specialty, strict=True))
-    chosen = {(li, t): r for (li, t, r), var in built.y.items() if solver.BooleanValue(var)}
-    for (li, t, r), var in built.y.items():
-        if spec[r] != spec[chosen[li, t]]:
-            proto.variables[var.Index()].domain.clear()
-            proto.variables[var.Index()].domain.extend([0, 0])
-    restricted.ClearHints()
-    for i in range(len(proto.variables)):
-        var = built.model.GetIntVarFromProtoIndex(i)
-        restricted.AddHint(restricted.GetIntVarFromProtoIndex(i), solver.Value(var))
-    _keep_apart(restricted, built, plan, chosen, spec, settings.weights.min_hamming)
-    polish = _solver(left, settings.workers, settings.seed)
-    polish.parameters.symmetry_level = 0
-    polish.parameters.cp_model_probing_level = 0
-    progress.trust_bound = False  # the restricted model's bound is not a bound of the full model
-    status = polish.Solve(restricted, progress)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return polish if found and polish.ObjectiveValue() < solver.ObjectiveValue() else None
+    """Polish by large-neighbourhood search (lns.py) until `deadline`; the solver of the better lines,
+    or None."""
+    base = built.model
+    space = _line_space(plan, built)
+    values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
+    cost = solver.ObjectiveValue()
+    floor = min(space.min_distance(values), settings.weights.min_hamming)
+    found, best, _ = improve_lines(
+        base,
+        space,
+        values,
+        cost,
+        deadline - 1.0,
+        settings.workers,
+        settings.seed,
+        progress.add_values,
+        lambda v: space.min_distance(v) >= floor,
+    )
+    return _fixed(base, found, settings) if best < cost else None
 
 
-def _keep_apart(
-    m: cp_model.CpModel,
-    built: _Built,
-    plan: Plan,
-    chosen: dict[tuple[int, int], str],
-    spec: dict[str, str],
-    min_hamming: int,
-) -> None:
-    """With specialties fixed, two lines can share a position only in terms of equal specialty: for
-    pairs with enough such terms, cap the shared positions at max(now, terms - min_hamming). Hinted
-    with the current lines."""
-    terms = list(plan.weeks)
-    rids = list(plan.catalogue.rotations.rotation_id)
-    limit = len(terms) - min_hamming
-    for a, b in combinations(range(len(plan.cohort)), 2):
-        common = [t for t in terms if spec[chosen[a, t]] == spec[chosen[b, t]]]
-        if len(common) <= limit:
-            continue
-        now = sum(chosen[a, t] == chosen[b, t] for t in common)
-        same = []
-        for t in common:
-            e = m.NewBoolVar("")
-            for r in (r for r in rids if spec[r] == spec[chosen[a, t]]):
-                m.AddBoolOr([built.y[a, t, r].Not(), built.y[b, t, r].Not(), e])
-            m.AddHint(e, chosen[a, t] == chosen[b, t])
-            same.append(e)
-        m.Add(sum(same) <= max(now, limit))
+def _variables(built: _Built) -> list[cp_model.IntVar]:
+    """All variables of the model, in proto order."""
+    return [built.model.GetIntVarFromProtoIndex(i) for i in range(len(built.model.Proto().variables))]
 
 
 def _shrink(built: _Built, names: list[str], time_limit: float) -> list[str]:
