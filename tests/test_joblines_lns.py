@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from affinity import default_profile
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
-from roster_pipeline.joblines.lns import improve_lines, pick_cells
+from roster_pipeline.joblines.lns import TermCycle, improve_lines, line_cells
 from roster_pipeline.joblines.solve import JoblineSettings, _fixed, _line_space, build, snapshot_frame
 
 
@@ -78,26 +78,40 @@ def test_a_refusing_accept_keeps_the_start() -> None:
     assert log.improved == 0 and log.steps > 0
 
 
-def test_neighbourhoods_free_whole_terms_or_whole_lines() -> None:
+def test_term_cycle_visits_every_year_and_term_then_widens() -> None:
+    plan = _plan()
+    built, values, _ = _first()
+    space = _line_space(plan, built)
+    n_terms = len(plan.weeks)
+    cycle = TermCycle(space.years, n_terms, random.Random(0))
+    seen = set()
+    for _ in range(2 * n_terms):  # one pass: two PGY years x five terms
+        cells = cycle.next()
+        lines = {li for li, _ in cells}
+        (year,) = {space.years[li] for li in lines}
+        assert lines == {li for li, y in enumerate(space.years) if y == year}
+        (term,) = {t for _, t in cells}
+        seen.add((year, term))
+    assert seen == {(y, t) for y in (1, 2) for t in range(n_terms)} and cycle.width == 1
+    cycle.improved = True  # a pass with an improvement keeps the width
+    cycle.next()
+    assert cycle.width == 1
+    for _ in range(2 * n_terms - 1):
+        cycle.next()
+    cells = cycle.next()  # the pass without an improvement: now two terms at a time
+    assert cycle.width == 2 and len({t for _, t in cells}) == 2
+
+
+def test_line_neighbourhoods_free_whole_lines() -> None:
     plan = _plan()
     built, values, _ = _first()
     space = _line_space(plan, built)
     n_terms = len(plan.weeks)
     rng = random.Random(0)
-    kinds = set()
-    for _ in range(60):
-        cells = pick_cells(space, values, 4, rng)
+    for _ in range(30):
+        cells = line_cells(space, values, 4, rng)
         lines = {li for li, _ in cells}
-        terms = {t for _, t in cells}
-        if len(terms) < n_terms:  # whole terms: every line of one PGY year
-            assert len({space.years[li] for li in lines}) == 1
-            year = space.years[next(iter(lines))]
-            assert lines == {li for li, y in enumerate(space.years) if y == year}
-            kinds.add("term")
-        else:  # whole lines: every term of each chosen line
-            assert cells == {(li, t) for li in lines for t in range(n_terms)} and len(lines) <= 4
-            kinds.add("lines")
-    assert kinds == {"term", "lines"}
+        assert cells == {(li, t) for li in lines for t in range(n_terms)} and len(lines) == 4
 
 
 def _leave(plan: Plan, built, values: np.ndarray) -> np.ndarray:

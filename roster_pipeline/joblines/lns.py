@@ -2,18 +2,19 @@
 
 The whole-model search has no gradient on the attractiveness spread (max - min of the line
 scores): only the extreme lines move it. Each step frees some (line, term) cells (all lines of a
-PGY year in one or two terms, random lines, or a year's extreme lines plus random ones), fixes
-every other cell's rotation and leave, and re-solves the full model from the current lines; the
-result is kept when the cost does not rise. Line neighbourhoods grow while their sub-solves are
-proven optimal and shrink when they time out.
+PGY year in whole terms, taken in turn; random lines; or a year's extreme lines plus random
+ones), fixes every other cell's rotation and leave, and re-solves the full model from the current
+lines; the result is kept when the cost does not rise. Line neighbourhoods grow while their
+sub-solves are proven optimal and shrink when they time out.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -21,8 +22,8 @@ from ortools.sat.python import cp_model
 from roster_pipeline.solver.lns import set_hint
 
 STEP_SECONDS = 1.5  # time limit of a sub-solve over some lines
-TERM_SECONDS = 4.0  # time limit of a sub-solve over all lines of a year in one or two terms
-TERM_SHARE = 0.6  # share of the steps over whole terms
+TERM_SECONDS = 4.0  # time limit of a sub-solve over all lines of a year, per term freed
+TERM_SHARE = 0.8  # share of the steps over whole terms
 MIN_LINES, MAX_LINES = 4, 40
 
 
@@ -66,20 +67,15 @@ class SearchLog:
 Cells = set[tuple[int, int]]
 
 
-def pick_cells(space: LineSpace, values: np.ndarray, size: int, rng: random.Random) -> Cells:
-    """The (line, term) cells to free: every line of one PGY year in one or two terms; or the
-    extreme lines of a year (all tied at its max and min, up to half the size) topped up with
-    random lines of that year, over all terms; or random lines of any year."""
+def line_cells(space: LineSpace, values: np.ndarray, size: int, rng: random.Random) -> Cells:
+    """Every term of `size` lines: random lines of any year, or the extreme lines of a year (all tied
+    at its max and min score, up to half the size) topped up with random lines of that year."""
     n, n_terms = len(space.years), len(space.cell_vars[0])
-    kind = rng.random()
-    year = rng.choice(sorted(set(space.years)))
-    members = [li for li in range(n) if space.years[li] == year]
-    if kind < TERM_SHARE:
-        terms = rng.sample(range(n_terms), min(n_terms, 1 + (size > 12)))
-        return {(li, t) for li in members for t in terms}
-    if kind < (1 + TERM_SHARE) / 2:
+    if rng.random() < 0.5:
         lines = rng.sample(range(n), min(size, n))
     else:
+        year = rng.choice(sorted(set(space.years)))
+        members = [li for li in range(n) if space.years[li] == year]
         scores = space.scores(values)
         top, low = max(scores[members]), min(scores[members])
         extremes = [li for li in members if scores[li] in (top, low)]
@@ -88,6 +84,34 @@ def pick_cells(space: LineSpace, values: np.ndarray, size: int, rng: random.Rand
         rest = [li for li in members if li not in lines]
         lines += rng.sample(rest, min(len(rest), size - len(lines)))
     return {(li, t) for li in lines for t in range(n_terms)}
+
+
+class TermCycle:
+    """Whole-term neighbourhoods in turn: every line of one PGY year in `width` terms, each (year,
+    terms) once per pass in random order. A pass without an improvement widens to more terms."""
+
+    def __init__(self, years: Sequence[int], n_terms: int, rng: random.Random) -> None:
+        self.years = list(years)
+        self.n_terms = n_terms
+        self.rng = rng
+        self.width = 1
+        self.queue: list[tuple[int, tuple[int, ...]]] = []
+        self.improved = True
+
+    def next(self) -> Cells:
+        """The cells of the next (year, terms) of the pass."""
+        if not self.queue:
+            if not self.improved:
+                self.width = min(self.n_terms, self.width + 1)
+            self.queue = [
+                (year, terms)
+                for year in sorted(set(self.years))
+                for terms in combinations(range(self.n_terms), self.width)
+            ]
+            self.rng.shuffle(self.queue)
+            self.improved = False
+        year, terms = self.queue.pop()
+        return {(li, t) for li, y in enumerate(self.years) if y == year for t in terms}
 
 
 def _fix_outside(proto, space: LineSpace, values: np.ndarray, free: Cells) -> list[tuple[int, int, int]]:
@@ -148,11 +172,12 @@ def improve_lines(
     rng = random.Random(seed)
     log = SearchLog()
     work = base.clone()
-    n_terms = len(space.cell_vars[0])
+    cycle = TermCycle(space.years, len(space.cell_vars[0]), rng)
     while time.monotonic() + 0.5 < deadline:
-        free = pick_cells(space, values, log.size, rng)
-        whole_terms = len(free) > log.size * n_terms
-        limit = min(TERM_SECONDS if whole_terms else STEP_SECONDS, deadline - time.monotonic())
+        whole_terms = rng.random() < TERM_SHARE
+        free = cycle.next() if whole_terms else line_cells(space, values, log.size, rng)
+        seconds = TERM_SECONDS * cycle.width if whole_terms else STEP_SECONDS
+        limit = min(seconds, deadline - time.monotonic())
         params = {"num_workers": workers, "random_seed": rng.randrange(1 << 30)}
         status, found_cost, found = _step(work, space, values, free, limit, params)
         log.steps += 1
@@ -168,5 +193,6 @@ def improve_lines(
         values, cost = found, found_cost
         if better:
             log.improved += 1
+            cycle.improved = cycle.improved or whole_terms
             on_solution(values, cost)
     return values, cost, log
