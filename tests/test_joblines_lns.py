@@ -43,6 +43,7 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
     built, values, cost = _first()
     space = _line_space(plan, built)
     floor = min(space.min_distance(values), 3)
+    close = int((space.distances(values) < 3).sum())
     seen: list[float] = []
     found, best, log = improve_lines(
         built.model,
@@ -53,12 +54,12 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
         2,
         0,
         lambda _, c: seen.append(c),
-        lambda v: space.min_distance(v) >= floor,
+        space.keeps_apart(values, 3),
     )
     assert log.steps > 0 and best <= cost
     assert seen == sorted(seen, reverse=True) and all(c < cost for c in seen)
     assert not seen or seen[-1] == best
-    assert space.min_distance(found) >= floor
+    assert space.min_distance(found) >= floor and int((space.distances(found) < 3).sum()) <= close
     solver = _fixed(built.model, found, JoblineSettings())  # the model accepts the lines as they are
     assert solver.ObjectiveValue() == best
     rot = plan.catalogue.rotations
@@ -122,6 +123,20 @@ def _leave(plan: Plan, built, values: np.ndarray) -> np.ndarray:
             for li in range(len(plan.cohort))
         ]
     )
+
+
+def test_distances_count_differing_terms() -> None:
+    plan = _plan()
+    built, values, _ = _first()
+    space = _line_space(plan, built)
+    rotations = space.rotations(values)
+    expected = [
+        sum(x != y for x, y in zip(rotations[a], rotations[b], strict=True))
+        for a in range(len(rotations))
+        for b in range(a + 1, len(rotations))
+    ]
+    assert list(space.distances(values)) == expected
+    assert space.keeps_apart(values, 3)(values)
 
 
 def test_line_space_scores_match_the_catalogue() -> None:

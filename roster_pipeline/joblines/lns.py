@@ -42,12 +42,28 @@ class LineSpace:
         """Rotation index of every line and term under the solution `values`."""
         return values[self.y_index].argmax(axis=-1)
 
-    def min_distance(self, values: np.ndarray) -> int:
-        """Smallest Hamming distance (terms with a different rotation) between two lines."""
+    def distances(self, values: np.ndarray) -> np.ndarray:
+        """Hamming distances (terms with a different rotation) of every pair of lines."""
         rot = self.rotations(values)
-        distance = (rot[:, None, :] != rot[None, :, :]).sum(axis=-1)
-        np.fill_diagonal(distance, rot.shape[1])
-        return int(distance.min())
+        first, second = np.triu_indices(len(rot), k=1)
+        return (rot[first] != rot[second]).sum(axis=-1)
+
+    def min_distance(self, values: np.ndarray) -> int:
+        """Smallest Hamming distance between two lines."""
+        return int(self.distances(values).min())
+
+    def keeps_apart(self, start: np.ndarray, threshold: int) -> Callable[[np.ndarray], bool]:
+        """Acceptance test: no pair closer than the closest pair of `start` (or than `threshold`),
+        and no more pairs closer than `threshold` than `start` has."""
+        before = self.distances(start)
+        floor = min(int(before.min()), threshold)
+        close = int((before < threshold).sum())
+
+        def accept(values: np.ndarray) -> bool:
+            after = self.distances(values)
+            return int(after.min()) >= floor and int((after < threshold).sum()) <= close
+
+        return accept
 
     def scores(self, values: np.ndarray) -> np.ndarray:
         """Attractiveness score of every line under the solution `values`."""

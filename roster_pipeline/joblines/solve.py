@@ -673,7 +673,6 @@ def _neighbourhoods(
     space = _line_space(plan, built)
     values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
     cost = solver.ObjectiveValue()
-    floor = min(space.min_distance(values), settings.weights.min_hamming)
     found, best, _ = improve_lines(
         base,
         space,
@@ -683,7 +682,7 @@ def _neighbourhoods(
         settings.workers,
         settings.seed,
         progress.add_values,
-        lambda v: space.min_distance(v) >= floor,
+        space.keeps_apart(values, settings.weights.min_hamming),
     )
     return _fixed(base, found, settings) if best < cost else None
 
