@@ -85,6 +85,7 @@ def test_term_cycle_visits_every_year_and_term_then_widens() -> None:
     space = _line_space(plan, built)
     n_terms = len(plan.weeks)
     cycle = TermCycle(space.years, n_terms, random.Random(0))
+    cycle.cost = 1000.0
     seen = set()
     for _ in range(2 * n_terms):  # one pass: two PGY years x five terms
         cells = cycle.next()
@@ -94,12 +95,13 @@ def test_term_cycle_visits_every_year_and_term_then_widens() -> None:
         (term,) = {t for _, t in cells}
         seen.add((year, term))
     assert seen == {(y, t) for y in (1, 2) for t in range(n_terms)} and cycle.width == 1
-    cycle.improved = True  # a pass with an improvement keeps the width
+    cycle.cost = 900.0  # the first pass started at inf: 10 % lower keeps the width
     cycle.next()
     assert cycle.width == 1
     for _ in range(2 * n_terms - 1):
         cycle.next()
-    cells = cycle.next()  # the pass without an improvement: now two terms at a time
+    cycle.cost = 899.0  # a pass gaining 0.1 %: now two terms at a time
+    cells = cycle.next()
     assert cycle.width == 2 and len({t for _, t in cells}) == 2
 
 

@@ -24,6 +24,7 @@ from roster_pipeline.solver.lns import set_hint
 STEP_SECONDS = 1.5  # time limit of a sub-solve over some lines
 TERM_SECONDS = 4.0  # time limit of a sub-solve over all lines of a year, per term freed
 TERM_SHARE = 0.8  # share of the steps over whole terms
+WIDEN_BELOW = 0.005  # a pass of whole-term steps gaining less than this share widens them
 MIN_LINES, MAX_LINES = 4, 40
 
 
@@ -104,7 +105,8 @@ def line_cells(space: LineSpace, values: np.ndarray, size: int, rng: random.Rand
 
 class TermCycle:
     """Whole-term neighbourhoods in turn: every line of one PGY year in `width` terms, each (year,
-    terms) once per pass in random order. A pass without an improvement widens to more terms."""
+    terms) once per pass in random order. A pass that lowers the cost by less than `WIDEN_BELOW`
+    of its start widens to more terms."""
 
     def __init__(self, years: Sequence[int], n_terms: int, rng: random.Random) -> None:
         self.years = list(years)
@@ -112,20 +114,22 @@ class TermCycle:
         self.rng = rng
         self.width = 1
         self.queue: list[tuple[int, tuple[int, ...]]] = []
-        self.improved = True
+        self.pass_start: float | None = None
+        self.cost = float("inf")
 
     def next(self) -> Cells:
         """The cells of the next (year, terms) of the pass."""
         if not self.queue:
-            if not self.improved:
+            start = self.pass_start
+            if start is not None and start - self.cost < WIDEN_BELOW * start:
                 self.width = min(self.n_terms, self.width + 1)
+            self.pass_start = self.cost
             self.queue = [
                 (year, terms)
                 for year in sorted(set(self.years))
                 for terms in combinations(range(self.n_terms), self.width)
             ]
             self.rng.shuffle(self.queue)
-            self.improved = False
         year, terms = self.queue.pop()
         return {(li, t) for li, y in enumerate(self.years) if y == year for t in terms}
 
@@ -189,6 +193,7 @@ def improve_lines(
     log = SearchLog()
     work = base.clone()
     cycle = TermCycle(space.years, len(space.cell_vars[0]), rng)
+    cycle.cost = cost
     while time.monotonic() + 0.5 < deadline:
         whole_terms = rng.random() < TERM_SHARE
         free = cycle.next() if whole_terms else line_cells(space, values, log.size, rng)
@@ -207,8 +212,8 @@ def improve_lines(
             continue
         better = found_cost < cost
         values, cost = found, found_cost
+        cycle.cost = cost
         if better:
             log.improved += 1
-            cycle.improved = cycle.improved or whole_terms
             on_solution(values, cost)
     return values, cost, log
