@@ -232,3 +232,24 @@ def test_instance1_reaches_607() -> None:
     assert summary["objective"] == 607
     assert summary["checks_agree"]
     assert summary["seconds"] <= 65
+
+
+def test_large_single_level_instance_is_one_cpsat_solve(tmp_path: Path) -> None:
+    """A model too large for our LNS in its time skips the first-roster stage and the LNS, and still
+    returns a checked roster whose first roster came early."""
+    from roster_pipeline.solver.solve import SolveSettings, _warm_start_pays, solve, solve_stages
+
+    spec = importlib.util.spec_from_file_location("nrp_generate", REPO / "benchmarks" / "nrp_generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path / "Synth.txt"
+    path.write_text(module.generate(28, 20, 4))
+    department, pack, horizon = nrp.to_department(nrp.parse_instance(path))
+    combinations = len(department.registrars) * len(horizon.days) * len(department.shift_types)
+    assert not _warm_start_pays(solve_stages(pack), combinations, SolveSettings(time_limit=5))
+    assert _warm_start_pays(solve_stages(pack), combinations, SolveSettings(time_limit=60))
+    result = solve(department, pack, horizon, SolveSettings(time_limit=5))
+    assert result.feasible and result.first_feasible_seconds < result.seconds / 2
+    rows = nrp.solution_frame(result.assignments, horizon.start)
+    score = nrp.evaluate_solution(nrp.parse_instance(path), rows)
+    assert score.feasible and score.objective == result.objective

@@ -94,6 +94,12 @@ FINAL_RESERVE = 0.03
 # Optimising stages give CP-SAT this share of their time (first solutions, the bound), then
 # large-neighbourhood search the rest (solver/lns.py).
 CPSAT_SHARE = 0.4
+# Our LNS re-sends and re-presolves the whole model every step, so it pays only while the final
+# stage has time for many steps per roster variable; CP-SAT's own portfolio (first-solution
+# heuristics and LNS workers on the model presolved once) leads beyond this many roster
+# variables per second of the stage's budget (a 28-day NRP instance of 1,000 variables and 54 s:
+# 19 per s; a half-year of 60 staff and 12 shifts, 92,000 in 52 s: 1,770 per s).
+LNS_VARS_PER_SECOND = 200
 ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
 # Beyond this many registrar-day-shift combinations the whole-horizon model is not optimised (a
 # year of 150 registrars and 32 shift types is 1.7 million: building it takes minutes and CP-SAT
@@ -198,8 +204,10 @@ def solve(
     caps: dict[str, int] = {}
     stages = solve_stages(pack)
     warm_stage = stages[0]
+    size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
+    if not _warm_start_pays(stages, size, settings):
+        stages = stages[1:]
     if horizon.weeks >= ROLLING_MIN_WEEKS:
-        size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
         too_big = size > WHOLE_MODEL_LIMIT
         share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
         roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share)
@@ -207,7 +215,7 @@ def solve(
             result.first_feasible_seconds = time.perf_counter() - began
             result.status = "FEASIBLE"
             # A whole model beyond the limit is only built to evaluate the roster exactly.
-            stages = [] if too_big else stages[1:]
+            stages = [] if too_big else [stage for stage in stages if stage is not warm_stage]
     guided_found = False
     for index, (stage_pack, share, capped, guided) in enumerate(stages):
         final = index == len(stages) - 1
@@ -236,8 +244,11 @@ def solve(
             patience = min(left, settings.time_limit * WARM_START_PATIENCE)
             status, roster_values, bound = _first_roster(stage_model, settings, max(1.0, budget), patience)
         else:
-            lns = roster is not None and final
-            status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns)
+            lns = roster is not None and final and lns_pays(stage_model, budget)
+            first = _FirstSolution(began) if roster is None else None
+            status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns, first)
+            if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
+                result.first_feasible_seconds = first.seconds
         if status == "INFEASIBLE" and roster is None:
             result.status = status
             remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
@@ -273,6 +284,10 @@ def _first_roster(
     is left of `budget` (a large window or year may need longer than its share to find one)."""
     solver = _solver(replace(settings, time_limit=max(1.0, max(budget, patience))))
     solver.parameters.stop_after_first_solution = True
+    if settings.deterministic:
+        # Parallel workers race to the first roster (which one reports first depends on the
+        # clock); one thread interleaving the same subsolvers finds the same roster every time.
+        solver.parameters.num_workers = 1
     if len(roster_model.x) > PRESOLVE_FREE_FIRST_ROSTER:
         solver.parameters.cp_model_presolve = False
     status = STATUS_NAMES[solver.Solve(roster_model.model)]
@@ -290,20 +305,52 @@ def _first_roster(
     return status, values, None
 
 
+def _warm_start_pays(stages: list, combinations: int, settings: SolveSettings) -> bool:
+    """Whether the first-roster stage pays. With one priority level, a model CP-SAT presolves
+    readily and no LNS to follow, the final stage is one CP-SAT solve that finds its own first
+    rosters (feasibility jump, within seconds): a separate first roster only costs time."""
+    if len(stages) != 2 or combinations > PRESOLVE_FREE_FIRST_ROSTER:
+        return True
+    return combinations <= LNS_VARS_PER_SECOND * settings.time_limit * (1 - WARM_START_SHARE)
+
+
+def lns_pays(roster_model: RosterModel, budget: float) -> bool:
+    """Whether our large-neighbourhood search is worth its steps for this model and budget."""
+    return len(roster_model.x) <= LNS_VARS_PER_SECOND * budget
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Notes when a solve found its first roster (seconds since `began`)."""
+
+    def __init__(self, began: float) -> None:
+        super().__init__()
+        self.began = began
+        self.seconds: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.seconds is None:
+            self.seconds = time.perf_counter() - self.began
+
+
 def _optimise(
-    roster_model: RosterModel, settings: SolveSettings, budget: float, lns: bool
+    roster_model: RosterModel,
+    settings: SolveSettings,
+    budget: float,
+    lns: bool,
+    first: _FirstSolution | None = None,
 ) -> tuple[str, list[int], float | None]:
     """(status, best value of every model variable, bound) of one stage.
 
     With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
-    side on two threads, or one after the other when the solve must be deterministic.
+    side on two threads, or one after the other when the solve must be deterministic. `first`,
+    when given, notes the time of the stage's first roster (a solve with no first-roster stage).
     """
     if lns and not settings.deterministic and settings.workers >= 2:
         portfolio = solve_with_lns(roster_model, None, budget, settings)
         return portfolio.status, portfolio.values, portfolio.bound
     share = CPSAT_SHARE if lns else 1.0
     solver = _solver(replace(settings, time_limit=max(1.0, budget * share)))
-    status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
     if status not in ("OPTIMAL", "FEASIBLE"):
         return status, [], None
     values = list(solver.ResponseProto().solution)
