@@ -42,7 +42,7 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
     plan = _plan()
     built, values, cost = _first()
     space = _line_space(plan, built)
-    floor = min(space.min_distance(values), 3)
+    floor = min(int(space.distances(values).min()), 3)
     close = int((space.distances(values) < 3).sum())
     seen: list[float] = []
     found, best, log = improve_lines(
@@ -59,7 +59,7 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
     assert log.steps > 0 and best <= cost
     assert seen == sorted(seen, reverse=True) and all(c < cost for c in seen)
     assert not seen or seen[-1] == best
-    assert space.min_distance(found) >= floor and int((space.distances(found) < 3).sum()) <= close
+    assert int(space.distances(found).min()) >= floor and int((space.distances(found) < 3).sum()) <= close
     solver = _fixed(built.model, found, JoblineSettings())  # the model accepts the lines as they are
     assert solver.ObjectiveValue() == best
     rot = plan.catalogue.rotations

@@ -49,10 +49,6 @@ class LineSpace:
         first, second = np.triu_indices(len(rot), k=1)
         return (rot[first] != rot[second]).sum(axis=-1)
 
-    def min_distance(self, values: np.ndarray) -> int:
-        """Smallest Hamming distance between two lines."""
-        return int(self.distances(values).min())
-
     def keeps_apart(self, start: np.ndarray, threshold: int) -> Callable[[np.ndarray], bool]:
         """Acceptance test: no pair closer than the closest pair of `start` (or than `threshold`),
         and no more pairs closer than `threshold` than `start` has."""
