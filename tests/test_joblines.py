@@ -131,6 +131,21 @@ def test_metrics_helpers() -> None:
     assert hamming(lines) == [1]
 
 
+def test_attractiveness_is_per_year_on_term_weeks() -> None:
+    catalogue = pd.DataFrame({"rotation_id": ["x", "y", "z"], "popularity": [10, 40, 70]})
+    rows = [  # line, pgy, term weeks, rotation, leave weeks (leave does not change the score)
+        ("a", 1, 10, "x", 5), ("a", 1, 30, "y", 0),  # (100 + 1200) / 40 = 32.5
+        ("b", 1, 10, "z", 0), ("b", 1, 30, "x", 0),  # (700 + 300) / 40 = 25
+        ("c", 2, 10, "z", 0), ("c", 2, 30, "z", 0),  # 70
+        ("d", 2, 10, "x", 0), ("d", 2, 30, "z", 0),  # (100 + 2100) / 40 = 55
+    ]  # fmt: skip
+    lines = pd.DataFrame(rows, columns=["line_id", "pgy", "term_weeks", "rotation_id", "leave_weeks"])
+    lines = lines.assign(term=[1, 2] * 4, specialty="s", clinical_weeks=lines.term_weeks - lines.leave_weeks)
+    found = metrics(lines, catalogue, default_profile())
+    assert found["attractiveness_spread"] == 15.0  # PGY2: 70 - 55; PGY1 only 7.5; across years 45
+    assert found["attractiveness_gini"] == round(gini([25, 32.5]), 4)  # the worst year: 0.0652 > 0.06
+
+
 def test_run_request_summary(tmp_path: Path) -> None:
     request = {"pgy1": 3, "pgy2": 2, "time_limit": 15, "catalogue": str(tmp_path / "c.csv")}
     small_catalogue().to_csv(request["catalogue"], index=False)

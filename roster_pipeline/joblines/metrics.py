@@ -25,12 +25,15 @@ def line_affinity(specialties: list[str], profile: AffinityProfile) -> float:
     return sum(profile.r(a, b) for a, b in combinations(specialties, 2) if a != b)
 
 
-def attractiveness(lines: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series:
-    """Per line: mean rotation popularity weighted by clinical weeks."""
+def attractiveness(lines: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per line: its PGY year and mean rotation popularity weighted by term weeks (the cost's line
+    score divided by the year's weeks)."""
     pop = catalogue.set_index("rotation_id").popularity
-    frame = lines.assign(score=lines.rotation_id.map(pop) * lines.clinical_weeks)
+    frame = lines.assign(score=lines.rotation_id.map(pop) * lines.term_weeks)
     grouped = frame.groupby("line_id")
-    return grouped.score.sum() / grouped.clinical_weeks.sum()
+    return pd.DataFrame(
+        {"pgy": grouped.pgy.first(), "attractiveness": grouped.score.sum() / grouped.term_weeks.sum()}
+    )
 
 
 def hamming(lines: pd.DataFrame) -> list[int]:
@@ -42,18 +45,18 @@ def hamming(lines: pd.DataFrame) -> list[int]:
 def metrics(
     lines: pd.DataFrame, catalogue: pd.DataFrame, profile: AffinityProfile, min_hamming: int = 3
 ) -> dict[str, float]:
-    """The metric set reported with every solve; `too_similar_pairs` counts line pairs that differ in
-    fewer than `min_hamming` terms."""
+    """The metric set reported with every solve; attractiveness spread and Gini are of the worst PGY
+    year; `too_similar_pairs` counts line pairs that differ in fewer than `min_hamming` terms."""
     if lines.empty:
         return {}
     ordered = lines.sort_values(["line_id", "term"])
     affinity = ordered.groupby("line_id").specialty.apply(lambda s: line_affinity(list(s), profile))
-    att = attractiveness(lines, catalogue)
+    by_year = attractiveness(lines, catalogue).groupby("pgy").attractiveness  # lines are matched per year
     dist = hamming(lines)
     return {
         "mean_affinity": round(float(affinity.mean()), 4),
-        "attractiveness_spread": round(float(att.max() - att.min()), 4),
-        "attractiveness_gini": round(gini(att.tolist()), 4),
+        "attractiveness_spread": round(float((by_year.max() - by_year.min()).max()), 4),
+        "attractiveness_gini": round(max(gini(v.tolist()) for _, v in by_year), 4),
         "min_hamming": int(min(dist)) if dist else 0,
         "mean_hamming": round(sum(dist) / len(dist), 4) if dist else 0.0,
         "too_similar_pairs": sum(d < min_hamming for d in dist),

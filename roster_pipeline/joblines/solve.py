@@ -26,6 +26,8 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from affinity import AffinityProfile, default_profile, scale_weights
+from affinity.profile import pair
+from roster_pipeline.joblines.balance import CostModel, LineRules, Table, balance
 from roster_pipeline.joblines.data import Catalogue, Plan
 from roster_pipeline.joblines.lns import LineSpace, improve_lines
 from roster_pipeline.joblines.objective import (
@@ -40,6 +42,9 @@ from roster_pipeline.joblines.patterns import Counts, candidate_patterns, patter
 from roster_pipeline.joblines.progress import Progress, ProgressPoint
 from roster_pipeline.joblines.relaxation import Relaxed, lower_bound
 from roster_pipeline.outcome import SolveOutcome
+from roster_pipeline.solver.lns import set_hint
+
+LNS_SLICE = 15.0  # seconds of large-neighbourhood search between two exchange searches
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -380,18 +385,22 @@ def scored_patterns(plan: Plan, profile: AffinityProfile, pgy: int, best: int) -
     return [(c, a) for c, a in scored if a <= best]
 
 
+def _single_line(plan: Plan, pgy: int) -> Plan:
+    """A one-line cohort of the year (its least-FTE line) with no minimum staffing."""
+    row = plan.cohort[plan.cohort.pgy == pgy].sort_values("fte").head(1)  # least capacity-bound
+    rotations = plan.catalogue.rotations.assign(min_staffing=0)
+    low = dict.fromkeys(plan.catalogue.min_staffing, 0)
+    catalogue = Catalogue(rotations, plan.catalogue.terms, dict(plan.catalogue.capacity), low)
+    return Plan(row.reset_index(drop=True), plan.weeks, catalogue, plan.rules)
+
+
 def best_line_affinities(plan: Plan, profile: AffinityProfile, time_limit: float = 5.0) -> dict[int, int]:
     """Per PGY year, the highest affinity of one compliant line (a small exact CP-SAT sub-solve)."""
     scaled = scale_weights(profile)
     bests = {}
     for pgy in sorted({int(p) for p in plan.cohort.pgy}):
         ceiling = max((pattern_affinity(dict(c), scaled) for c in candidate_patterns(plan, pgy)), default=0)
-        row = plan.cohort[plan.cohort.pgy == pgy].sort_values("fte").head(1)  # least capacity-bound
-        rotations = plan.catalogue.rotations.assign(min_staffing=0)
-        low = dict.fromkeys(plan.catalogue.min_staffing, 0)
-        catalogue = Catalogue(rotations, plan.catalogue.terms, dict(plan.catalogue.capacity), low)
-        single = Plan(row.reset_index(drop=True), plan.weeks, catalogue, plan.rules)
-        built = build(single, profile, ObjectiveWeights(1, 0, 0, 0), bests={pgy: ceiling})
+        built = build(_single_line(plan, pgy), profile, ObjectiveWeights(1, 0, 0, 0), bests={pgy: ceiling})
         for lit in built.lits.values():
             built.model.Add(lit == 1)
         solver = _solver(time_limit, 1, 0)
@@ -403,6 +412,42 @@ def best_line_affinities(plan: Plan, profile: AffinityProfile, time_limit: float
         else:
             bests[pgy] = ceiling
     return bests
+
+
+def line_rules(plan: Plan, pgy: int) -> LineRules:
+    """The per-line rules of a PGY year as a one-line model (balance.py checks lines with it)."""
+    built = build(_single_line(plan, pgy), objective=False)
+    for lit in built.lits.values():
+        built.model.Add(lit == 1)
+    rids = list(plan.catalogue.rotations.rotation_id)
+    return LineRules(built.model, np.array([[built.y[0, t, r].Index() for r in rids] for t in plan.weeks]))
+
+
+def cost_model(
+    plan: Plan, profile: AffinityProfile, weights: ObjectiveWeights, bests: dict[int, int]
+) -> CostModel:
+    """The cost terms of objective.py as arrays over specialty and (term, rotation) indices."""
+    rot = plan.catalogue.rotations
+    rids, terms = list(rot.rotation_id), list(plan.weeks)
+    specialties = sorted(set(rot.specialty))
+    scaled = scale_weights(profile)
+    pair_weight = np.array(
+        [[scaled.get(pair(a, b), 0) if a != b else 0 for b in specialties] for a in specialties],
+        dtype=np.int64,
+    )
+    return CostModel(
+        np.array([specialties.index(s) for s in rot.specialty]),
+        pair_weight,
+        dict(bests),
+        np.array([[int(p) * w for p in rot.popularity] for w in plan.weeks.values()], dtype=np.int64),
+        np.array([[100 * plan.catalogue.capacity[r, t] for r in rids] for t in terms], dtype=np.int64),
+        np.array([[100 * plan.catalogue.min_staffing[r, t] for r in rids] for t in terms], dtype=np.int64),
+        weights.affinity,
+        weights.clumping,
+        weights.attractiveness,
+        weights.similar,
+        weights.min_hamming,
+    )
 
 
 def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -627,7 +672,9 @@ def _optimise(
         solver, status, bound = known, cp_model.FEASIBLE, relaxed.bound
     left = settings.time_limit - (time.monotonic() - started)
     if status == cp_model.FEASIBLE and left > 2.0:
-        better = _neighbourhoods(plan, built, solver, settings, started + settings.time_limit, progress)
+        better = _neighbourhoods(
+            plan, profile, built, solver, settings, started + settings.time_limit, progress
+        )
         if better is not None:
             solver = better
     return built, solver, status, progress, bound
@@ -659,32 +706,70 @@ def _fixed(model: cp_model.CpModel, values: np.ndarray, settings: JoblineSetting
     return solver
 
 
+def _adopt(
+    model: cp_model.CpModel, space: LineSpace, values: np.ndarray, rotations: np.ndarray
+) -> np.ndarray | None:
+    """The full solution with these rotations (leave placed and the cost terms completed by a solve
+    with every y fixed), hinted by `values`; None if the model rejects them."""
+    work = model.clone()
+    variables = work.Proto().variables
+    for (li, t, r), i in np.ndenumerate(space.y_index):
+        v = int(rotations[li, t] == r)
+        variables[int(i)].domain.clear()
+        variables[int(i)].domain.extend([v, v])
+    set_hint(work, [int(v) for v in values])
+    solver = _solver(30.0, 1, 0)
+    if solver.Solve(work) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return np.asarray(solver.ResponseProto().solution, dtype=np.int64)
+
+
 def _neighbourhoods(
     plan: Plan,
+    profile: AffinityProfile,
     built: _Built,
     solver: cp_model.CpSolver,
     settings: JoblineSettings,
     deadline: float,
     progress: Progress,
 ) -> cp_model.CpSolver | None:
-    """Polish by large-neighbourhood search (lns.py) until `deadline`; the solver of the better lines,
-    or None."""
+    """Polish until `deadline`: the exchange search (balance.py) to its local optimum, then the
+    large-neighbourhood search (lns.py) for `LNS_SLICE` seconds, in turn. The solver of the better
+    lines, or None."""
     base = built.model
     space = _line_space(plan, built)
     values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
-    cost = solver.ObjectiveValue()
-    found, best, _ = improve_lines(
-        base,
-        space,
-        values,
-        cost,
-        deadline - 1.0,
-        settings.workers,
-        settings.seed,
-        progress.add_values,
-        space.keeps_apart(values, settings.weights.min_hamming),
-    )
-    return _fixed(base, found, settings) if best < cost else None
+    start = cost = solver.ObjectiveValue()
+    weights = settings.weights
+    years = np.array(space.years)
+    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    rules = {y: line_rules(plan, y) for y in sorted(set(space.years))}
+    model = cost_model(plan, profile, weights, built.choice.bests)
+    round_ = 0
+    while time.monotonic() + 2.0 < deadline:
+        table = Table(space.rotations(values).copy(), years, fte, model)
+        balance(table, rules, deadline - 1.0, settings.seed + round_)
+        if table.total() < cost:
+            found = _adopt(base, space, values, table.rotations)
+            if found is not None:
+                values, cost = found, float(table.total())
+                progress.add_values(values, cost)
+        round_ += 1
+        until = min(deadline - 1.0, time.monotonic() + LNS_SLICE)
+        if until - time.monotonic() < 2.0:
+            break
+        values, cost, _ = improve_lines(
+            base,
+            space,
+            values,
+            cost,
+            until,
+            settings.workers,
+            settings.seed + round_,
+            progress.add_values,
+            space.keeps_apart(values, weights.min_hamming),
+        )
+    return _fixed(base, values, settings) if cost < start else None
 
 
 def _variables(built: _Built) -> list[cp_model.IntVar]:

@@ -1,0 +1,143 @@
+"""The exchange search on job lines: exact cost deltas, never worse, only compliant lines."""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from affinity import default_profile, scale_weights
+from roster_pipeline.joblines.balance import Table, _exchanges, balance
+from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
+from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
+from roster_pipeline.joblines.solve import (
+    JoblineSettings,
+    _adopt,
+    _fixed,
+    _line_space,
+    best_line_affinities,
+    build,
+    cost_model,
+    line_rules,
+    snapshot_frame,
+)
+from tests.test_joblines_lns import _leave
+
+WEIGHTS = ObjectiveWeights(affinity=1, clumping=1, attractiveness=1, similar=2, min_hamming=3)
+
+
+@functools.cache
+def _plan() -> Plan:
+    return Plan.build(sample_cohort(8, 4), template("5-term"), sample_catalogue().assign(min_staffing=0))
+
+
+@functools.cache
+def _bests() -> dict[int, int]:
+    return best_line_affinities(_plan(), default_profile())
+
+
+def _table(rotations: np.ndarray) -> Table:
+    plan = _plan()
+    model = cost_model(plan, default_profile(), WEIGHTS, _bests())
+    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    return Table(np.array(rotations), np.array([int(p) for p in plan.cohort.pgy]), fte, model)
+
+
+def _evaluated(rotations: np.ndarray) -> int:
+    """The cost by objective.evaluate (the model's definition), from rotation ids."""
+    plan = _plan()
+    rot = plan.catalogue.rotations
+    rids = list(rot.rotation_id)
+    info = {r: (s, int(p)) for r, s, p in zip(rids, rot.specialty, rot.popularity, strict=True)}
+    lines = [[rids[int(i)] for i in row] for row in rotations]
+    pgys = [int(p) for p in plan.cohort.pgy]
+    weeks = list(plan.weeks.values())
+    scaled = scale_weights(default_profile())
+    return sum(evaluate(lines, pgys, weeks, info, scaled, _bests(), WEIGHTS).values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 39), min_size=5, max_size=5), min_size=12, max_size=12))
+def test_table_cost_is_the_objective(rows: list[list[int]]) -> None:
+    rotations = np.array(rows)
+    assert _table(rotations).total() == _evaluated(rotations)
+
+
+@functools.cache
+def _solution() -> tuple:
+    plan = _plan()
+    built = build(plan, default_profile(), WEIGHTS, bests=_bests())
+    for lit in built.lits.values():
+        built.model.Add(lit == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 5
+    assert solver.Solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return built, np.asarray(solver.ResponseProto().solution, dtype=np.int64), solver.ObjectiveValue()
+
+
+def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
+    plan = _plan()
+    built, values, cost = _solution()
+    space = _line_space(plan, built)
+    table = _table(space.rotations(values))
+    assert table.total() == cost
+    floor = min(int(table.distances().min()), WEIGHTS.min_hamming)
+    close = table.close_pairs()
+    rules = {y: line_rules(plan, y) for y in (1, 2)}
+    seen: list[int] = []
+    log = balance(table, rules, time.monotonic() + 8.0, 0, lambda _, c: seen.append(c))
+    assert log.kept > 0 and table.total() < cost
+    assert seen == sorted(seen, reverse=True) and seen[-1] == table.total()
+    fresh = _table(table.rotations)  # the running sums equal sums from scratch
+    for name in ("heads", "load", "scores", "shortfalls"):
+        assert np.array_equal(getattr(fresh, name), getattr(table, name)), name
+    assert int(table.distances().min()) >= floor and table.close_pairs() <= close
+    assert all(
+        rules[int(y)].allows(tuple(map(int, row)))
+        for row, y in zip(table.rotations, table.years, strict=True)
+    )
+    found = _adopt(built.model, space, values, table.rotations)
+    assert found is not None
+    assert _fixed(built.model, found, JoblineSettings()).ObjectiveValue() == table.total()
+    lines = snapshot_frame(plan, space.rotations(found), _leave(plan, built, found))
+    rot = plan.catalogue.rotations
+    report = check(lines, rot, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing)
+    assert violations(report).empty
+
+
+def test_line_rules_accept_solution_lines_and_refuse_broken_ones() -> None:
+    plan = _plan()
+    built, values, _ = _solution()
+    rules = {y: line_rules(plan, y) for y in (1, 2)}
+    rotations = _line_space(plan, built).rotations(values)
+    years = [int(p) for p in plan.cohort.pgy]
+    assert all(rules[y].allows(tuple(map(int, row))) for row, y in zip(rotations, years, strict=True))
+    rids = list(plan.catalogue.rotations.rotation_id)
+    rural = [rids.index(r) for r in ("RUR-MED", "RUR-GP")]
+    line = tuple(map(int, rotations[0]))
+    twice_rural = (rural[0], rural[1]) + line[2:]
+    assert not rules[years[0]].allows(twice_rural)
+    repeated = (line[1],) + line[1:]
+    assert not rules[years[0]].allows(repeated)
+
+
+@given(
+    st.lists(st.integers(0, 3), min_size=5, max_size=5), st.lists(st.integers(0, 3), min_size=5, max_size=5)
+)
+def test_exchanges_keep_each_terms_pair_of_rotations(a: list[int], b: list[int]) -> None:
+    mine, theirs = tuple(a), tuple(b)
+    found = _exchanges(mine, theirs)
+    differ = sum(x != y for x, y in zip(mine, theirs, strict=True))
+    assert len(found) == (2 ** (differ - 1) - 1 if differ else 0)
+    assert len(set(found)) == len(found)
+    for new_a, new_b in found:
+        assert {new_a, new_b} != {mine, theirs}
+        for t in range(5):
+            assert sorted((new_a[t], new_b[t])) == sorted((mine[t], theirs[t]))
