@@ -6,12 +6,12 @@ import functools
 import time
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from affinity import default_profile, scale_weights
-from roster_pipeline.joblines.balance import Table, _exchanges, balance
+from roster_pipeline.joblines.balance import Table, _apply, _candidates, _exchanges, balance
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
@@ -141,3 +141,52 @@ def test_exchanges_keep_each_terms_pair_of_rotations(a: list[int], b: list[int])
         assert {new_a, new_b} != {mine, theirs}
         for t in range(5):
             assert sorted((new_a[t], new_b[t])) == sorted((mine[t], theirs[t]))
+
+
+def _flatness(table: Table, year: int) -> int:
+    scores = table.scores[table.years == year]
+    return len(scores) * int((scores**2).sum()) - int(scores.sum()) ** 2
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_listed_moves_are_exactly_the_improving_ones(seed: int, protect: bool) -> None:
+    """Brute force over every exchange and change of one line: the listed moves are those that
+    lower Table.total() (or keep it and flatten the year), with the deltas Table.total() shows."""
+    plan = _plan()
+    rng = np.random.default_rng(seed)
+    built, values, _ = _solution()
+    rotations = _line_space(plan, built).rotations(values).copy()
+    for _ in range(6):  # a few random changes, so that moves of every kind improve
+        rotations[rng.integers(len(rotations)), rng.integers(5)] = rng.integers(40)
+    model = cost_model(plan, default_profile(), ObjectiveWeights(1, 1, 1, 0, 3), _bests())
+    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    years = np.array([int(p) for p in plan.cohort.pgy])
+    table = Table(rotations, years, fte, model)
+    assume((table.load <= model.capacity).all())
+    li = int(rng.integers(len(rotations)))
+    listed = {m.lines: (m.delta, m.flatter) for m in _candidates(table, li, protect)}
+    expected = {}
+    line = tuple(map(int, rotations[li]))
+    options = [
+        ((li, a), (int(k), b))
+        for k in np.flatnonzero((years == years[li]) & (fte == fte[li]))
+        if k != li
+        for a, b in _exchanges(line, tuple(map(int, rotations[k])))
+    ]
+    options += [((li, line[:t] + (r,) + line[t + 1 :]),) for t in range(5) for r in range(40) if r != line[t]]
+    for lines in options:
+        trial = Table(rotations.copy(), years, fte, model)
+        _apply(trial, dict(lines))
+        touched = trial.load != table.load
+        if (trial.load[touched] > model.capacity[touched]).any() or (
+            trial.load[touched] < model.minimum[touched]
+        ).any():
+            continue
+        delta = trial.total() - table.total()
+        flat = _flatness(trial, int(years[li])) - _flatness(table, int(years[li]))
+        if protect and trial.shortfalls.sum() > table.shortfalls.sum():
+            continue
+        if delta < 0 or (delta == 0 and flat < 0):
+            expected[lines] = (delta, flat)
+    assert listed == expected

@@ -14,6 +14,7 @@ number of close pairs does not grow (the same acceptance as lns.py).
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -116,6 +117,11 @@ class Table:
             ]
         )
 
+    def restore(self, rotations: np.ndarray) -> None:
+        """Go back to these rotations (the running sums recomputed)."""
+        self.rotations = rotations.copy()
+        self.__post_init__()
+
     def line_score(self, line: Line) -> int:
         return int(sum(self.cost.score[t, r] for t, r in enumerate(line)))
 
@@ -154,71 +160,6 @@ class Move:
     flatter: int
 
 
-@dataclass
-class _YearStats:
-    """A year's score sums and its extremes, for O(1) spread and flatness deltas."""
-
-    n: int
-    total: int
-    squares: int
-    top: list[tuple[int, int]]  # (score, line), highest first, three of them
-    bottom: list[tuple[int, int]]
-
-    @classmethod
-    def of(cls, table: Table, year: int) -> _YearStats:
-        members = np.flatnonzero(table.years == year)
-        s = table.scores[members]
-        ranked = sorted(zip(s.tolist(), members.tolist(), strict=True))
-        return cls(len(s), int(s.sum()), int((s * s).sum()), ranked[::-1][:3], ranked[:3])
-
-    def terms(self, new: Mapping[int, int], old: Mapping[int, int]) -> tuple[int, int]:
-        """Spread and n^2 x variance with some lines' scores replaced (`old` -> `new`)."""
-        if self.n < 2:
-            return 0, 0
-        total = self.total + sum(new.values()) - sum(old.values())
-        squares = self.squares + sum(v * v for v in new.values()) - sum(v * v for v in old.values())
-        hi = max([s for s, li in self.top if li not in new][:1] + list(new.values()))
-        lo = min([s for s, li in self.bottom if li not in new][:1] + list(new.values()))
-        return hi - lo, self.n * squares - total * total
-
-
-def _shortfall(table: Table, memo: dict[tuple[int, Line], int], year: int, line: Line) -> int:
-    key = (year, line)
-    if key not in memo:
-        memo[key] = table.cost.shortfall(line, year)
-    return memo[key]
-
-
-def _evaluate(
-    table: Table, changes: Mapping[int, Line], stats: Mapping[int, _YearStats], memo: dict
-) -> tuple[int, int] | None:
-    """Cost and flatness deltas of replacing some lines (None if capacity or minimum staffing fails).
-    Two lines of one year and FTE exchanging rotations leave the headcounts as they are."""
-    c = table.cost
-    shared = 0
-    if len(changes) == 1:
-        ((li, line),) = changes.items()
-        for t, (old, new) in enumerate(zip(table.rotations[li], line, strict=True)):
-            if old != new:
-                f = table.fte[li]
-                if table.load[t, new] + f > c.capacity[t, new] or table.load[t, old] - f < c.minimum[t, old]:
-                    return None
-                shared += int(table.heads[t, new]) - int(table.heads[t, old]) + 1
-    short = sum(
-        _shortfall(table, memo, int(table.years[li]), line) - int(table.shortfalls[li])
-        for li, line in changes.items()
-    )
-    spread = flat = 0
-    for year in {int(table.years[li]) for li in changes}:
-        old = {li: int(table.scores[li]) for li in changes if table.years[li] == year}
-        new = {li: table.line_score(line) for li, line in changes.items() if table.years[li] == year}
-        s_new, f_new = stats[year].terms(new, old)
-        s_old, f_old = stats[year].terms({}, {})
-        spread += s_new - s_old
-        flat += f_new - f_old
-    return c.affinity * short + c.clumping * shared + c.attractiveness * spread, flat
-
-
 def _apply(table: Table, changes: Mapping[int, Line]) -> None:
     for li, line in changes.items():
         for t, (old, new) in enumerate(zip(table.rotations[li], line, strict=True)):
@@ -246,27 +187,137 @@ def _exchanges(mine: Line, theirs: Line) -> list[tuple[Line, Line]]:
     return found
 
 
-def _candidates(table: Table, li: int, memo: dict) -> list[Move]:
-    """Every exchange of some terms with a line of the same year and FTE, and every change of
-    rotation in one term, that lowers the cost or keeps it and flattens the scores; best first."""
-    line = tuple(int(r) for r in table.rotations[li])
-    n_rot = table.cost.score.shape[1]
-    stats = {int(y): _YearStats.of(table, int(y)) for y in np.unique(table.years)}
+def _affinity(counts: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Pattern affinity of specialty counts (last axis)."""
+    return np.einsum("...s,st,...t->...", counts, weight, counts) // 2
+
+
+def _others(table: Table, li: int, peers: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per peer, the highest and lowest score of the year without `li` and that peer (-inf/inf
+    if none), and the year's spread now. `peers` may hold -1 (no second line)."""
+    year = table.years[li]
+    members = np.flatnonzero(table.years == year)
+    scores = table.scores[members]
+    order = np.argsort(scores, kind="stable")
+    pad = np.array([-1, -1, -1])
+    low_lines = np.concatenate([members[order][:3], pad])[:3]
+    high_lines = np.concatenate([members[order][::-1][:3], pad])[:3]
+    values = np.append(table.scores.astype(float), np.nan)  # index -1: no line
+
+    def pick(lines: np.ndarray, empty: float) -> np.ndarray:
+        ok = (lines[:, None] >= 0) & (lines[:, None] != li) & (lines[:, None] != peers[None, :])
+        found = np.where(ok.any(axis=0), values[lines[ok.argmax(axis=0)]], empty)
+        return found
+
+    spread = int(scores.max() - scores.min()) if len(scores) > 1 else 0
+    return pick(high_lines, -np.inf), pick(low_lines, np.inf), spread
+
+
+def _spread_delta(high: np.ndarray, low: np.ndarray, spread: int, *new: np.ndarray) -> np.ndarray:
+    """Change of the year's spread with the lines' new scores (0 for a year of one line)."""
+    hi = functools.reduce(np.maximum, new, high)
+    lo = functools.reduce(np.minimum, new, low)
+    return np.where(np.isfinite(high) | (len(new) > 1), hi - lo - spread, 0).astype(np.int64)
+
+
+def _exchange_moves(table: Table, li: int, masks: np.ndarray) -> list[tuple[Move, int]]:
+    """Exchanges of some terms between `li` and each line of its year and FTE (each pair of
+    results once) with their cost, flatness and shortfall deltas."""
+    c = table.cost
     peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
-    moves: list[dict[int, Line]] = []
-    for other in peers.tolist():
-        if other != li:
-            theirs = tuple(int(v) for v in table.rotations[other])
-            moves.extend({li: a, other: b} for a, b in _exchanges(line, theirs))
-    for t, old in enumerate(line):
-        moves.extend({li: line[:t] + (r,) + line[t + 1 :]} for r in range(n_rot) if r != old)
-    scored = []
-    for changes in moves:
-        found = _evaluate(table, changes, stats, memo)
-        if found is not None and (found[0] < 0 or (found[0] == 0 and found[1] < 0)):
-            scored.append(Move(tuple(changes.items()), *found))
-    scored.sort(key=lambda m: (m.delta, m.flatter))
-    return scored
+    peers = peers[peers != li]
+    if not len(peers):
+        return []
+    a, b = table.rotations[li], table.rotations[peers]
+    differ = b != a
+    n_terms = len(a)
+    last = n_terms - 1 - np.argmax(differ[:, ::-1], axis=1)  # highest differing term
+    valid = ~(masks[None, :, :] & ~differ[:, None, :]).any(axis=-1)  # the mask within the difference
+    valid &= ~masks[:, last].T  # canonical: leave the last differing term (the rest is the mirror)
+    valid &= differ.any(axis=1)[:, None]
+    terms = np.arange(n_terms)
+    gain = c.score[terms, b] - c.score[terms, a]  # [peer, term]: score to a if it takes b's rotation
+    d_score = gain @ masks.T  # [peer, mask]
+    spec_a, spec_b = c.specialty[a], c.specialty[b]
+    n_spec = len(c.pair_weight)
+    one_a, one_b = np.eye(n_spec, dtype=np.int64)[spec_a], np.eye(n_spec, dtype=np.int64)[spec_b]
+    d_count = np.einsum("mt,kts->kms", masks.astype(np.int64), one_b - one_a[None])
+    count_a = one_a.sum(axis=0)
+    count_b = one_b.sum(axis=1)
+    year = int(table.years[li])
+    best = c.best[year]
+    short_a = best - _affinity(count_a[None, None, :] + d_count, c.pair_weight)
+    short_b = best - _affinity(count_b[:, None, :] - d_count, c.pair_weight)
+    d_short = short_a + short_b - table.shortfalls[li] - table.shortfalls[peers][:, None]
+    high, low, spread = _others(table, li, peers)
+    new_a = table.scores[li] + d_score
+    new_b = table.scores[peers][:, None] - d_score
+    d_spread = _spread_delta(high[:, None], low[:, None], spread, new_a, new_b)
+    n = int((table.years == year).sum())
+    flat = n * (new_a**2 + new_b**2 - table.scores[li] ** 2 - (table.scores[peers] ** 2)[:, None])
+    delta = c.affinity * d_short + c.attractiveness * d_spread
+    keep = valid & ((delta < 0) | ((delta == 0) & (flat < 0)))
+    moves = []
+    for k, m in zip(*np.nonzero(keep), strict=True):
+        mine, theirs = a.copy(), b[k].copy()
+        mine[masks[m]], theirs[masks[m]] = b[k][masks[m]], a[masks[m]]
+        lines = ((li, tuple(map(int, mine))), (int(peers[k]), tuple(map(int, theirs))))
+        moves.append((Move(lines, int(delta[k, m]), int(flat[k, m])), int(d_short[k, m])))
+    return moves
+
+
+def _change_moves(table: Table, li: int) -> list[tuple[Move, int]]:
+    """Every other rotation for `li` in one term that capacity and minimum staffing allow, with
+    cost, flatness and shortfall deltas."""
+    c = table.cost
+    a = table.rotations[li]
+    n_terms, n_rot = c.score.shape
+    terms = np.arange(n_terms)
+    f = table.fte[li]
+    ok = table.load + f <= c.capacity
+    ok &= (table.load[terms, a] - f >= c.minimum[terms, a])[:, None]
+    ok[terms, a] = False
+    n_spec = len(c.pair_weight)
+    eye = np.eye(n_spec, dtype=np.int64)
+    count = eye[c.specialty[a]].sum(axis=0)
+    counts = count[None, None, :] - eye[c.specialty[a]][:, None, :] + eye[c.specialty][None, :, :]
+    year = int(table.years[li])
+    d_short = c.best[year] - _affinity(counts, c.pair_weight) - table.shortfalls[li]
+    d_shared = table.heads - table.heads[terms, a][:, None] + 1
+    new = table.scores[li] + c.score - c.score[terms, a][:, None]
+    high, low, spread = _others(table, li, np.array([-1]))
+    d_spread = _spread_delta(high[0], low[0], spread, new)
+    members = table.scores[table.years == year]
+    n, total, squares = len(members), int(members.sum()), int((members**2).sum())
+    old = int(table.scores[li])
+    flat = n * (squares - old**2 + new**2) - (total - old + new) ** 2 - (n * squares - total**2)
+    delta = c.affinity * d_short + c.clumping * d_shared + c.attractiveness * d_spread
+    keep = ok & ((delta < 0) | ((delta == 0) & (flat < 0)))
+    moves = []
+    for t, r in zip(*np.nonzero(keep), strict=True):
+        line = tuple(int(v) for v in a)
+        line = line[:t] + (int(r),) + line[t + 1 :]
+        moves.append((Move(((li, line),), int(delta[t, r]), int(flat[t, r])), int(d_short[t, r])))
+    return moves
+
+
+def _candidates(table: Table, li: int, protect: bool) -> list[Move]:
+    """Every exchange of some terms with a line of the same year and FTE, and every change of
+    rotation in one term, that lowers the cost or keeps it and flattens the scores (with `protect`,
+    none that raises the affinity shortfall); best first."""
+    masks = _MASKS.setdefault(table.rotations.shape[1], _subsets(table.rotations.shape[1]))
+    found = _exchange_moves(table, li, masks) + _change_moves(table, li)
+    moves = [m for m, d_short in found if not (protect and d_short > 0)]
+    moves.sort(key=lambda m: (m.delta, m.flatter))
+    return moves
+
+
+_MASKS: dict[int, np.ndarray] = {}
+
+
+def _subsets(n_terms: int) -> np.ndarray:
+    """Every non-empty proper subset of the terms, as boolean rows."""
+    return np.array([[m >> t & 1 for t in range(n_terms)] for m in range(1, (1 << n_terms) - 1)], dtype=bool)
 
 
 def _keeps_apart(table: Table, changes: Mapping[int, Line], floor: int) -> bool:
@@ -317,7 +368,80 @@ class BalanceLog:
 
     moves: int = 0
     kept: int = 0
-    passes: int = 0
+    passes: int = 0  # descents
+
+
+def _descend(
+    table: Table, rules: Mapping[int, LineRules], deadline: float, rng: random.Random, state: _Search
+) -> None:
+    """Apply the best allowed move of an extreme (else any) line until no line has one."""
+    stuck: set[int] = set()
+    while time.monotonic() < deadline:
+        li = _target(table, rng, stuck)
+        if li is None:
+            return
+        kept = False
+        for move in _candidates(table, li, state.protect):
+            if time.monotonic() >= deadline:
+                return
+            state.log.moves += 1
+            changes = dict(move.lines)
+            if not _allowed(table, rules, changes, state.floor):
+                continue
+            _apply(table, changes)
+            kept = True
+            state.log.kept += 1
+            if move.delta < 0:
+                state.record(table)
+            break
+        if kept:
+            stuck.clear()
+        else:
+            stuck.add(li)
+
+
+def _allowed(table: Table, rules: Mapping[int, LineRules], changes: Mapping[int, Line], floor: int) -> bool:
+    return all(rules[int(table.years[k])].allows(line) for k, line in changes.items()) and _keeps_apart(
+        table, changes, floor
+    )
+
+
+def _kick(
+    table: Table, rules: Mapping[int, LineRules], rng: random.Random, state: _Search, moves: int
+) -> None:
+    """Apply up to `moves` random allowed exchanges between two lines of a year, whatever their cost."""
+    for _ in range(50 * moves):
+        if moves == 0:
+            return
+        li = rng.randrange(len(table.rotations))
+        peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
+        other = int(rng.choice(peers.tolist()))
+        options = _exchanges(tuple(map(int, table.rotations[li])), tuple(map(int, table.rotations[other])))
+        if not options:
+            continue
+        mine, theirs = rng.choice(options)
+        changes = {li: mine, other: theirs}
+        if _allowed(table, rules, changes, state.floor):
+            _apply(table, changes)
+            moves -= 1
+
+
+@dataclass
+class _Search:
+    """The best table so far, distance floor, whether the shortfall may rise, and the log."""
+
+    best: np.ndarray
+    cost: int
+    floor: int
+    on_improvement: Callable[[np.ndarray, int], None]
+    protect: bool = False
+    log: BalanceLog = field(default_factory=lambda: BalanceLog())
+
+    def record(self, table: Table) -> None:
+        cost = table.total()
+        if cost < self.cost:
+            self.best, self.cost = table.rotations.copy(), cost
+            self.on_improvement(self.best.copy(), cost)
 
 
 def balance(
@@ -326,37 +450,26 @@ def balance(
     deadline: float,
     seed: int,
     on_improvement: Callable[[np.ndarray, int], None] = lambda *_: None,
+    kicks: int = 0,
+    protect: bool = False,
 ) -> BalanceLog:
-    """Improve `table` in place by exchange moves until no line has an improving move or `deadline`
-    (time.monotonic()). `rules[year]` checks a line of that year."""
+    """Improve `table` in place by exchange moves until no line has an improving move, or with
+    `kicks` > 0 until `deadline` (time.monotonic()): from each local optimum, up to `kicks` random
+    exchanges and a new descent, going back to the best table when it ends worse (iterated local
+    search). `rules[year]` checks a line of that year; `on_improvement` sees every new best. With
+    `protect`, no move raises the affinity shortfall (the relaxation's patterns are worth keeping
+    while the spread comes down)."""
     rng = random.Random(seed)
-    log = BalanceLog()
     floor = min(int(table.distances().min()), table.cost.min_hamming) if len(table.rotations) > 1 else 0
-    stuck: set[int] = set()
-    memo: dict[tuple[int, Line], int] = {}
+    state = _Search(table.rotations.copy(), table.total(), floor, on_improvement, protect)
     while time.monotonic() < deadline:
-        li = _target(table, rng, stuck)
-        if li is None:
+        _descend(table, rules, deadline, rng, state)
+        state.log.passes += 1
+        if table.total() > state.cost:
+            table.restore(state.best)
+        if not kicks:
             break
-        kept = False
-        for move in _candidates(table, li, memo):
-            if time.monotonic() >= deadline:
-                break
-            log.moves += 1
-            changes = dict(move.lines)
-            if not all(rules[int(table.years[k])].allows(line) for k, line in changes.items()):
-                continue
-            if not _keeps_apart(table, changes, floor):
-                continue
-            _apply(table, changes)
-            kept = True
-            log.kept += 1
-            if move.delta < 0:
-                on_improvement(table.rotations.copy(), table.total())
-            break
-        if kept:
-            stuck.clear()
-        else:
-            stuck.add(li)
-    log.passes = len(stuck)
-    return log
+        _kick(table, rules, rng, state, rng.randint(1, kicks))
+    if table.total() > state.cost:
+        table.restore(state.best)
+    return state.log

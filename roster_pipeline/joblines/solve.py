@@ -45,6 +45,9 @@ from roster_pipeline.outcome import SolveOutcome
 from roster_pipeline.solver.lns import set_hint
 
 LNS_SLICE = 15.0  # seconds of large-neighbourhood search between two exchange searches
+BALANCE_SLICE = 30.0  # seconds of exchange search (iterated: random exchanges, descent)
+KICKS = 0  # most random exchanges between two descents (0: one descent per round)
+PROTECT_ROUNDS = 1  # first rounds of exchange search that may not raise the affinity shortfall
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -86,7 +89,7 @@ class JoblineSettings:
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     progress: bool = False  # record objective, bound and a snapshot of the lines at every solution
     cp_params: dict[str, object] = field(default_factory=dict)  # CP-SAT parameters of the optimisation
-    polish_share: float = 0.8  # share of the time limit for the neighbourhood search (see docs/joblines.md)
+    polish_share: float = 0.9  # share of the time limit for the polish (see docs/joblines.md)
 
 
 @dataclass
@@ -438,7 +441,7 @@ def cost_model(
     return CostModel(
         np.array([specialties.index(s) for s in rot.specialty]),
         pair_weight,
-        dict(bests),
+        {int(y): bests.get(int(y), 0) for y in set(plan.cohort.pgy)},  # no bests: affinity weight 0
         np.array([[int(p) * w for p in rot.popularity] for w in plan.weeks.values()], dtype=np.int64),
         np.array([[100 * plan.catalogue.capacity[r, t] for r in rids] for t in terms], dtype=np.int64),
         np.array([[100 * plan.catalogue.min_staffing[r, t] for r in rids] for t in terms], dtype=np.int64),
@@ -748,7 +751,8 @@ def _neighbourhoods(
     round_ = 0
     while time.monotonic() + 2.0 < deadline:
         table = Table(space.rotations(values).copy(), years, fte, model)
-        balance(table, rules, deadline - 1.0, settings.seed + round_)
+        until = min(deadline - 1.0, time.monotonic() + BALANCE_SLICE)
+        balance(table, rules, until, settings.seed + round_, kicks=KICKS, protect=round_ < PROTECT_ROUNDS)
         if table.total() < cost:
             found = _adopt(base, space, values, table.rotations)
             if found is not None:
