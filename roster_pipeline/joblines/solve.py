@@ -12,7 +12,8 @@ infeasibility. The fallback lets the solver drop the minimum staffing of excluda
 
 The objective is a non-negative cost (objective.py, patterns.py); its lower bound comes from an
 aggregated relaxation (relaxation.py). A solve runs: feasibility (rules only), relaxation, lines
-guided by the relaxation, the full optimisation, then a polish with each line's specialties fixed.
+guided by the relaxation, the full optimisation, then the polish: exchange search (balance.py) and
+large-neighbourhood search (lns.py) in turn.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from roster_pipeline.outcome import SolveOutcome
 from roster_pipeline.solver.lns import set_hint
 
 LNS_SLICE = 15.0  # seconds of large-neighbourhood search between two exchange searches
-BALANCE_SLICE = 30.0  # seconds of exchange search (iterated: random exchanges, descent)
-KICKS = 0  # most random exchanges between two descents (0: one descent per round)
+BALANCE_SLICE = 15.0  # seconds of exchange search per round (iterated: random exchanges, descent)
+KICKS = 3  # most random exchanges between two descents
 PROTECT_ROUNDS = 1  # first rounds of exchange search that may not raise the affinity shortfall
 
 STATUS_NAMES = {
@@ -615,7 +616,7 @@ def _optimise(
     first: tuple[_Built, cp_model.CpSolver],
 ) -> tuple[_Built, cp_model.CpSolver, int, Progress, float]:
     """The full model, hinted with lines guided by the relaxation (or the feasible lines); rule
-    variables share indices with `first`. Then the polish (`_balance`). Also returns the lower bound:
+    variables share indices with `first`. Then the polish (`_neighbourhoods`). Also returns the bound:
     the larger of the full model's and the relaxation's."""
     weights = settings.weights
     feasible, solver0 = first
@@ -664,8 +665,8 @@ def _optimise(
     for name, value in settings.cp_params.items():
         setattr(solver.parameters, name, value)
     solver.best_bound_callback = progress.on_bound
-    balance = settings.polish_share * settings.time_limit
-    solver.parameters.max_time_in_seconds = max(left - balance, 2.0)
+    polish = settings.polish_share * settings.time_limit
+    solver.parameters.max_time_in_seconds = max(left - polish, 2.0)
     status = solver.Solve(built.model, progress)
     bound = max(solver.BestObjectiveBound(), relaxed.bound)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
