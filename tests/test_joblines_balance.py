@@ -8,12 +8,10 @@ import time
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
 
 from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.balance import Table, _apply, _candidates, _exchanges, balance
 from roster_pipeline.joblines.checker import check, violations
-from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
 from roster_pipeline.joblines.solve import (
     JoblineSettings,
@@ -21,19 +19,13 @@ from roster_pipeline.joblines.solve import (
     _fixed,
     _line_space,
     best_line_affinities,
-    build,
     cost_model,
     line_rules,
     snapshot_frame,
 )
-from tests.test_joblines_lns import _leave
+from tests.test_joblines_lns import _first, _leave, _plan
 
 WEIGHTS = ObjectiveWeights(affinity=1, clumping=1, attractiveness=1, similar=2, min_hamming=3)
-
-
-@functools.cache
-def _plan() -> Plan:
-    return Plan.build(sample_cohort(8, 4), template("5-term"), sample_catalogue().assign(min_staffing=0))
 
 
 @functools.cache
@@ -68,18 +60,8 @@ def test_table_cost_is_the_objective(rows: list[list[int]]) -> None:
     assert _table(rotations).total() == _evaluated(rotations)
 
 
-@functools.cache
 def _solution() -> tuple:
-    plan = _plan()
-    built = build(plan, default_profile(), WEIGHTS, bests=_bests())
-    for lit in built.lits.values():
-        built.model.Add(lit == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.stop_after_first_solution = True
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 5
-    assert solver.Solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return built, np.asarray(solver.ResponseProto().solution, dtype=np.int64), solver.ObjectiveValue()
+    return _first(WEIGHTS, 5)
 
 
 def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:

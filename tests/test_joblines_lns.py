@@ -14,20 +14,21 @@ from affinity import default_profile
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.lns import TermCycle, improve_lines, line_cells
+from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.solve import JoblineSettings, _fixed, _line_space, build, snapshot_frame
 
 
 @functools.cache
-def _first() -> tuple:
-    """The full model with the rules on, and its first solution (shared: the search copies it)."""
+def _first(weights: ObjectiveWeights | None = None, seed: int = 3) -> tuple:
+    """The full model with the rules on, and its first solution (shared: the searches copy it)."""
     plan = _plan()
-    built = build(plan, default_profile())
+    built = build(plan, default_profile(), weights)
     for lit in built.lits.values():
         built.model.Add(lit == 1)
     solver = cp_model.CpSolver()
     solver.parameters.stop_after_first_solution = True
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 3
+    solver.parameters.random_seed = seed
     assert solver.Solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
     return built, values, solver.ObjectiveValue()
