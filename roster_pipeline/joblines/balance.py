@@ -409,18 +409,33 @@ def _allowed(table: Table, rules: Mapping[int, LineRules], changes: Mapping[int,
 def _kick(
     table: Table, rules: Mapping[int, LineRules], rng: random.Random, state: _Search, moves: int
 ) -> None:
-    """Apply up to `moves` random allowed exchanges between two lines of a year, whatever their cost."""
+    """Apply up to `moves` random allowed moves whatever their cost: an exchange between a line (an
+    extreme one half of the time) and another of its year, or a rotation of the same specialty in
+    one term."""
+    c = table.cost
     for _ in range(50 * moves):
         if moves == 0:
             return
-        li = rng.randrange(len(table.rotations))
-        peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
-        other = int(rng.choice(peers.tolist()))
-        options = _exchanges(tuple(map(int, table.rotations[li])), tuple(map(int, table.rotations[other])))
-        if not options:
-            continue
-        mine, theirs = rng.choice(options)
-        changes = {li: mine, other: theirs}
+        li = _target(table, rng, set()) if rng.random() < 0.5 else rng.randrange(len(table.rotations))
+        line = tuple(map(int, table.rotations[li]))
+        if rng.random() < 0.3:
+            t = rng.randrange(len(line))
+            same = np.flatnonzero(c.specialty == c.specialty[line[t]])
+            r = int(rng.choice(same.tolist()))
+            f = table.fte[li]
+            if r == line[t] or table.load[t, r] + f > c.capacity[t, r]:
+                continue
+            if table.load[t, line[t]] - f < c.minimum[t, line[t]]:
+                continue
+            changes = {li: line[:t] + (r,) + line[t + 1 :]}
+        else:
+            peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
+            other = int(rng.choice(peers.tolist()))
+            options = _exchanges(line, tuple(map(int, table.rotations[other])))
+            if not options:
+                continue
+            mine, theirs = rng.choice(options)
+            changes = {li: mine, other: theirs}
         if _allowed(table, rules, changes, state.floor):
             _apply(table, changes)
             moves -= 1

@@ -753,7 +753,8 @@ def _neighbourhoods(
     while time.monotonic() + 2.0 < deadline:
         table = Table(space.rotations(values).copy(), years, fte, model)
         until = min(deadline - 1.0, time.monotonic() + BALANCE_SLICE)
-        balance(table, rules, until, settings.seed + round_, kicks=KICKS, protect=round_ < PROTECT_ROUNDS)
+        kicks = KICKS if round_ else 0  # the first round is one descent, adopted at once
+        balance(table, rules, until, settings.seed + round_, kicks=kicks, protect=round_ < PROTECT_ROUNDS)
         if table.total() < cost:
             found = _adopt(base, space, values, table.rotations)
             if found is not None:
