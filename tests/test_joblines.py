@@ -258,6 +258,8 @@ def test_line_affinity_and_too_similar_metric() -> None:
             "term": [1, 2, 3] * 2,
             "rotation_id": ["x", "y", "z", "x", "y", "w"],
             "specialty": "medicine",
+            "pgy": 1,
+            "term_weeks": 10,
             "clinical_weeks": 10,
         }
     )

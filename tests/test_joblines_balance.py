@@ -8,6 +8,7 @@ import time
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from jobline_factories import first_solution, leave_weeks, small_plan
 
 from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.balance import Table, _apply, _candidates, _exchanges, balance
@@ -23,26 +24,25 @@ from roster_pipeline.joblines.solve import (
     line_rules,
     snapshot_frame,
 )
-from tests.test_joblines_lns import _first, _leave, _plan
 
 WEIGHTS = ObjectiveWeights(affinity=1, clumping=1, attractiveness=1, similar=2, min_hamming=3)
 
 
 @functools.cache
 def _bests() -> dict[int, int]:
-    return best_line_affinities(_plan(), default_profile())
+    return best_line_affinities(small_plan(), default_profile())
 
 
 def _table(rotations: np.ndarray) -> Table:
-    plan = _plan()
+    plan = small_plan()
     model = cost_model(plan, default_profile(), WEIGHTS, _bests())
-    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    fte = np.array(plan.fte_percent)
     return Table(np.array(rotations), np.array([int(p) for p in plan.cohort.pgy]), fte, model)
 
 
 def _evaluated(rotations: np.ndarray) -> int:
     """The cost by objective.evaluate (the model's definition), from rotation ids."""
-    plan = _plan()
+    plan = small_plan()
     rot = plan.catalogue.rotations
     rids = list(rot.rotation_id)
     info = {r: (s, int(p)) for r, s, p in zip(rids, rot.specialty, rot.popularity, strict=True)}
@@ -61,11 +61,11 @@ def test_table_cost_is_the_objective(rows: list[list[int]]) -> None:
 
 
 def _solution() -> tuple:
-    return _first(WEIGHTS, 5)
+    return first_solution(WEIGHTS, 5)
 
 
 def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
-    plan = _plan()
+    plan = small_plan()
     built, values, cost = _solution()
     space = _line_space(plan, built)
     table = _table(space.rotations(values))
@@ -88,14 +88,14 @@ def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
     found = _adopt(built.model, space, values, table.rotations)
     assert found is not None
     assert _fixed(built.model, found, JoblineSettings()).ObjectiveValue() == table.total()
-    lines = snapshot_frame(plan, space.rotations(found), _leave(plan, built, found))
+    lines = snapshot_frame(plan, space.rotations(found), leave_weeks(plan, built, found))
     rot = plan.catalogue.rotations
     report = check(lines, rot, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing)
     assert violations(report).empty
 
 
 def test_line_rules_accept_solution_lines_and_refuse_broken_ones() -> None:
-    plan = _plan()
+    plan = small_plan()
     built, values, _ = _solution()
     rules = {y: line_rules(plan, y) for y in (1, 2)}
     rotations = _line_space(plan, built).rotations(values)
@@ -135,14 +135,14 @@ def _flatness(table: Table, year: int) -> int:
 def test_listed_moves_are_exactly_the_improving_ones(seed: int, protect: bool) -> None:
     """Brute force over every exchange and change of one line: the listed moves are those that
     lower Table.total() (or keep it and flatten the year), with the deltas Table.total() shows."""
-    plan = _plan()
+    plan = small_plan()
     rng = np.random.default_rng(seed)
     built, values, _ = _solution()
     rotations = _line_space(plan, built).rotations(values).copy()
     for _ in range(6):  # a few random changes, so that moves of every kind improve
         rotations[rng.integers(len(rotations)), rng.integers(5)] = rng.integers(40)
     model = cost_model(plan, default_profile(), ObjectiveWeights(1, 1, 1, 0, 3), _bests())
-    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    fte = np.array(plan.fte_percent)
     years = np.array([int(p) for p in plan.cohort.pgy])
     table = Table(rotations, years, fte, model)
     assume((table.load <= model.capacity).all())

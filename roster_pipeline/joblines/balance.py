@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from roster_pipeline.joblines.lns import pair_distances
+
 Line = tuple[int, ...]
 
 
@@ -134,9 +136,7 @@ class Table:
         return int((self.distances() < self.cost.min_hamming).sum())
 
     def distances(self) -> np.ndarray:
-        rot = self.rotations
-        first, second = np.triu_indices(len(rot), k=1)
-        return (rot[first] != rot[second]).sum(axis=-1)
+        return pair_distances(self.rotations)
 
     def total(self) -> int:
         """The cost of the table (equals objective.evaluate)."""

@@ -144,6 +144,11 @@ class Plan:
         catalogue = Catalogue.build(rotations, list(weeks), overrides)
         return cls(cohort, weeks, catalogue, rules or JoblineRules())
 
+    @property
+    def fte_percent(self) -> list[int]:
+        """Each line's FTE x 100 (capacity and minimum staffing count heads this way)."""
+        return [int(round(float(f) * 100)) for f in self.cohort.fte]
+
 
 def template(name_or_weeks: str | list[int]) -> pd.DataFrame:
     """A term template: "5-term" (10/10/10/10/12), "4-term" (4 x 13) or a custom list of weeks."""

@@ -28,6 +28,13 @@ WIDEN_BELOW = 0.005  # a pass of whole-term steps gaining less than this share w
 MIN_LINES, MAX_LINES = 4, 40
 
 
+def pair_distances(rotations: np.ndarray) -> np.ndarray:
+    """Hamming distances (terms with a different rotation) of every pair of lines of a [line, term]
+    rotation table."""
+    first, second = np.triu_indices(len(rotations), k=1)
+    return (rotations[first] != rotations[second]).sum(axis=-1)
+
+
 @dataclass
 class LineSpace:
     """Per line and term, the proto indices that fix the cell (rotation and leave booleans); per
@@ -44,10 +51,8 @@ class LineSpace:
         return values[self.y_index].argmax(axis=-1)
 
     def distances(self, values: np.ndarray) -> np.ndarray:
-        """Hamming distances (terms with a different rotation) of every pair of lines."""
-        rot = self.rotations(values)
-        first, second = np.triu_indices(len(rot), k=1)
-        return (rot[first] != rot[second]).sum(axis=-1)
+        """Hamming distances of every pair of lines under the solution `values`."""
+        return pair_distances(self.rotations(values))
 
     def keeps_apart(self, start: np.ndarray, threshold: int) -> Callable[[np.ndarray], bool]:
         """Acceptance test: no pair closer than the closest pair of `start` (or than `threshold`),

@@ -34,8 +34,8 @@ class Relaxed:
 
 def _types(plan: Plan) -> dict[Key, int]:
     counts: dict[Key, int] = {}
-    for pgy, fte in zip(plan.cohort.pgy, plan.cohort.fte, strict=True):
-        key = (int(pgy), int(round(float(fte) * 100)))
+    for pgy, fte in zip(plan.cohort.pgy, plan.fte_percent, strict=True):
+        key = (int(pgy), fte)
         counts[key] = counts.get(key, 0) + 1
     return counts
 

@@ -299,7 +299,7 @@ def build(
         )
 
     # Capacity and minimum staffing, FTE-weighted (FTE x 100).
-    fte = [int(round(float(line.fte) * 100)) for line in lines]
+    fte = plan.fte_percent
     drops: dict[tuple[str, int], cp_model.IntVar] = {}
     drop_cost = []
     for t in terms:
@@ -549,17 +549,30 @@ def _feasibility(plan: Plan, settings: JoblineSettings) -> tuple[_Built, cp_mode
     return built, solver, solver.Solve(built.model)
 
 
+def _solve_fixed(
+    model: cp_model.CpModel,
+    fixed: dict[int, int],
+    hint: list[int] | None = None,
+    seed: int = 0,
+) -> cp_model.CpSolver | None:
+    """A solver holding a solution of a copy of `model` with the variables `fixed` (proto index ->
+    value), the rest found by the solve (presolve alone settles most); None if there is none."""
+    work = model.clone()
+    work.ClearHints()
+    variables = work.Proto().variables
+    for i, v in fixed.items():
+        variables[i].domain.clear()
+        variables[i].domain.extend([int(v), int(v)])
+    if hint is not None:
+        set_hint(work, hint)
+    solver = _solver(30.0, 1, seed)
+    return solver if solver.Solve(work) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
 def _complete(built: _Built, rule_values: list[int]) -> cp_model.CpSolver | None:
-    """A solver holding the full solution with these rule variables: the objective's variables are
-    completed by a solve of the model with the rule variables fixed (presolve alone settles it)."""
-    fixed = built.model.clone()
-    fixed.ClearHints()
-    proto = fixed.Proto()
-    for i, v in enumerate(rule_values):
-        proto.variables[i].domain.clear()
-        proto.variables[i].domain.extend([v, v])
-    solver = _solver(30.0, 1, 0)
-    return solver if solver.Solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    """A solver holding the full solution with these rule variables (the objective's variables
+    completed)."""
+    return _solve_fixed(built.model, dict(enumerate(rule_values)))
 
 
 def _guided(
@@ -576,9 +589,7 @@ def _guided(
     A feasibility solve: also fixing the headcounts, or keeping the objective, found nothing in 40-60 s."""
     guided = built.model.clone()
     guided.ClearObjective()
-    keys = [
-        (int(p), int(round(float(f) * 100))) for p, f in zip(plan.cohort.pgy, plan.cohort.fte, strict=True)
-    ]
+    keys = [(int(p), f) for p, f in zip(plan.cohort.pgy, plan.fte_percent, strict=True)]
     for key, counts in relaxed.lines_per_pattern.items():
         members = [li for li, k in enumerate(keys) if k == key]
         for i, count in enumerate(counts):
@@ -699,13 +710,8 @@ def _line_space(plan: Plan, built: _Built) -> LineSpace:
 
 def _fixed(model: cp_model.CpModel, values: np.ndarray, settings: JoblineSettings) -> cp_model.CpSolver:
     """A solver holding `values` as the solution of `model` (every variable fixed, solved at once)."""
-    fixed = model.clone()
-    fixed.ClearHints()
-    for var, v in zip(fixed.Proto().variables, values, strict=True):
-        var.domain.clear()
-        var.domain.extend([int(v), int(v)])
-    solver = _solver(10.0, 1, settings.seed)
-    if solver.Solve(fixed) != cp_model.OPTIMAL:
+    solver = _solve_fixed(model, dict(enumerate(values.tolist())), seed=settings.seed)
+    if solver is None or int(solver.ResponseProto().status) != int(cp_model.OPTIMAL):
         raise RuntimeError("the neighbourhood search returned lines the model rejects")
     return solver
 
@@ -715,17 +721,9 @@ def _adopt(
 ) -> np.ndarray | None:
     """The full solution with these rotations (leave placed and the cost terms completed by a solve
     with every y fixed), hinted by `values`; None if the model rejects them."""
-    work = model.clone()
-    variables = work.Proto().variables
-    for (li, t, r), i in np.ndenumerate(space.y_index):
-        v = int(rotations[li, t] == r)
-        variables[int(i)].domain.clear()
-        variables[int(i)].domain.extend([v, v])
-    set_hint(work, [int(v) for v in values])
-    solver = _solver(30.0, 1, 0)
-    if solver.Solve(work) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return np.asarray(solver.ResponseProto().solution, dtype=np.int64)
+    y = {int(i): int(rotations[li, t] == r) for (li, t, r), i in np.ndenumerate(space.y_index)}
+    solver = _solve_fixed(model, y, hint=values.tolist())
+    return None if solver is None else np.asarray(solver.ResponseProto().solution, dtype=np.int64)
 
 
 def _neighbourhoods(
@@ -746,7 +744,7 @@ def _neighbourhoods(
     start = cost = solver.ObjectiveValue()
     weights = settings.weights
     years = np.array(space.years)
-    fte = np.array([int(round(float(f) * 100)) for f in plan.cohort.fte])
+    fte = np.array(plan.fte_percent)
     rules = {y: line_rules(plan, y) for y in sorted(set(space.years))}
     model = cost_model(plan, profile, weights, built.choice.bests)
     round_ = 0
