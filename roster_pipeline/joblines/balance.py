@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from roster_pipeline.joblines.lns import pair_distances
+from roster_pipeline.joblines.lns import pair_distances, restore_domains
 
 Line = tuple[int, ...]
 
@@ -57,9 +57,7 @@ class LineRules:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 5.0
         status = solver.Solve(self.model)
-        for i, low, high in saved:
-            domain = variables[i].domain
-            domain[0], domain[1] = low, high
+        restore_domains(self.model.Proto(), saved)
         return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -87,7 +85,7 @@ class CostModel:
     def shortfall(self, line: Line, year: int) -> int:
         """Best single-line affinity of the year minus this line's (its specialty pattern's)."""
         counts = np.bincount(self.specialty[list(line)], minlength=len(self.pair_weight))
-        return int(self.best[year] - (counts @ self.pair_weight @ counts) // 2)
+        return int(self.best[year] - _affinity(counts, self.pair_weight))
 
 
 @dataclass
@@ -142,7 +140,7 @@ class Table:
         """The cost of the table (equals objective.evaluate)."""
         c = self.cost
         shared = int((self.heads * (self.heads - 1) // 2).sum())
-        spread = sum(self.spread(int(y)) for y in np.unique(self.years)) if len(self.years) > 1 else 0
+        spread = sum(self.spread(int(y)) for y in np.unique(self.years))
         return (
             c.affinity * int(self.shortfalls.sum())
             + c.clumping * shared
@@ -187,6 +185,12 @@ def _exchanges(mine: Line, theirs: Line) -> list[tuple[Line, Line]]:
     return found
 
 
+def _peers(table: Table, li: int) -> np.ndarray:
+    """The other lines of `li`'s year and FTE (those it can exchange rotations with)."""
+    peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
+    return peers[peers != li]
+
+
 def _affinity(counts: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Pattern affinity of specialty counts (last axis)."""
     return np.einsum("...s,st,...t->...", counts, weight, counts) // 2
@@ -206,8 +210,7 @@ def _others(table: Table, li: int, peers: np.ndarray) -> tuple[np.ndarray, np.nd
 
     def pick(lines: np.ndarray, empty: float) -> np.ndarray:
         ok = (lines[:, None] >= 0) & (lines[:, None] != li) & (lines[:, None] != peers[None, :])
-        found = np.where(ok.any(axis=0), values[lines[ok.argmax(axis=0)]], empty)
-        return found
+        return np.where(ok.any(axis=0), values[lines[ok.argmax(axis=0)]], empty)
 
     spread = int(scores.max() - scores.min()) if len(scores) > 1 else 0
     return pick(high_lines, -np.inf), pick(low_lines, np.inf), spread
@@ -224,8 +227,7 @@ def _exchange_moves(table: Table, li: int, masks: np.ndarray) -> list[tuple[Move
     """Exchanges of some terms between `li` and each line of its year and FTE (each pair of
     results once) with their cost, flatness and shortfall deltas."""
     c = table.cost
-    peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
-    peers = peers[peers != li]
+    peers = _peers(table, li)
     if not len(peers):
         return []
     a, b = table.rotations[li], table.rotations[peers]
@@ -305,16 +307,14 @@ def _candidates(table: Table, li: int, protect: bool) -> list[Move]:
     """Every exchange of some terms with a line of the same year and FTE, and every change of
     rotation in one term, that lowers the cost or keeps it and flattens the scores (with `protect`,
     none that raises the affinity shortfall); best first."""
-    masks = _MASKS.setdefault(table.rotations.shape[1], _subsets(table.rotations.shape[1]))
+    masks = _subsets(table.rotations.shape[1])
     found = _exchange_moves(table, li, masks) + _change_moves(table, li)
     moves = [m for m, d_short in found if not (protect and d_short > 0)]
     moves.sort(key=lambda m: (m.delta, m.flatter))
     return moves
 
 
-_MASKS: dict[int, np.ndarray] = {}
-
-
+@functools.cache
 def _subsets(n_terms: int) -> np.ndarray:
     """Every non-empty proper subset of the terms, as boolean rows."""
     return np.array([[m >> t & 1 for t in range(n_terms)] for m in range(1, (1 << n_terms) - 1)], dtype=bool)
@@ -364,7 +364,7 @@ def _target(table: Table, rng: random.Random, stuck: set[int]) -> int | None:
 
 @dataclass
 class BalanceLog:
-    """Moves tried and kept, rule checks run."""
+    """Moves tried and kept, and descents run."""
 
     moves: int = 0
     kept: int = 0
@@ -429,7 +429,9 @@ def _kick(
                 continue
             changes = {li: line[:t] + (r,) + line[t + 1 :]}
         else:
-            peers = np.flatnonzero((table.years == table.years[li]) & (table.fte == table.fte[li]))
+            peers = _peers(table, li)
+            if not len(peers):
+                continue
             other = int(rng.choice(peers.tolist()))
             options = _exchanges(line, tuple(map(int, table.rotations[other])))
             if not options:

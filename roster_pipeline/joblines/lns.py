@@ -150,7 +150,8 @@ def _fix_outside(proto, space: LineSpace, values: np.ndarray, free: Cells) -> li
     return saved
 
 
-def _release(proto, saved: list[tuple[int, int, int]]) -> None:
+def restore_domains(proto, saved: list[tuple[int, int, int]]) -> None:
+    """Put back the (index, low, high) domains saved before fixing variables in place."""
     variables = proto.variables
     for i, low, high in saved:
         domain = variables[i].domain
@@ -171,7 +172,7 @@ def _step(
     for name, value in params.items():
         setattr(solver.parameters, name, value)
     status = solver.Solve(work)
-    _release(proto, saved)
+    restore_domains(proto, saved)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, float("inf"), None
     return status, solver.ObjectiveValue(), np.asarray(solver.ResponseProto().solution, dtype=np.int64)

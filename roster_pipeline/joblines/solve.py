@@ -738,9 +738,9 @@ def _neighbourhoods(
     deadline: float,
     progress: Progress,
 ) -> cp_model.CpSolver | None:
-    """Polish until `deadline`: the exchange search (balance.py) to its local optimum, then the
-    large-neighbourhood search (lns.py) for `LNS_SLICE` seconds, in turn. The solver of the better
-    lines, or None."""
+    """Polish until `deadline` in rounds: the exchange search (balance.py; one descent in the first
+    round, then `BALANCE_SLICE` seconds iterated), then the large-neighbourhood search (lns.py) for
+    `LNS_SLICE` seconds. The solver of the better lines, or None."""
     base = built.model
     space = _line_space(plan, built)
     values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
