@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from roster_pipeline.department_io import load_department
-from roster_pipeline.domain import Horizon
-from roster_pipeline.rules import load_pack
-from roster_pipeline.sample import write_sample
+from roster_pipeline.core.department_io import load_department
+from roster_pipeline.core.domain import Horizon
+from roster_pipeline.core.rules import load_pack
+from roster_pipeline.planning.sample import write_sample
 from roster_pipeline.solver import SolveSettings, solve
 from roster_pipeline.validator import validate_roster
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from roster_pipeline.domain import Department, Horizon, as_date
+from roster_pipeline.core.domain import Department, Horizon, as_date
 from roster_pipeline.explain.cli import register_cli as register_ask
 from roster_pipeline.joblines.cli import register_cli as register_joblines
 
@@ -25,7 +25,7 @@ def _date(text: str) -> dt.date:
 def _load(path: str) -> Department:
     """Load and validate a department, or exit with the contract errors (nothing is written)."""
     from data_contracts import ContractError
-    from roster_pipeline.department_io import load_department
+    from roster_pipeline.core.department_io import load_department
 
     try:
         return load_department(Path(path))
@@ -38,7 +38,7 @@ def _load(path: str) -> Department:
 
 
 def _pack(name: str):
-    from roster_pipeline.rules import RulePackError, load_pack
+    from roster_pipeline.core.rules import RulePackError, load_pack
 
     try:
         return load_pack(name)
@@ -56,7 +56,7 @@ def soft_summary(report) -> dict:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from roster_pipeline.sample import write_sample
+    from roster_pipeline.planning.sample import write_sample
 
     out = write_sample(
         Path(args.out),
@@ -71,7 +71,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from roster_pipeline.export import roster_frame, write_roster_csv, write_roster_xlsx
+    from roster_pipeline.core.export import roster_frame, write_roster_csv, write_roster_xlsx
     from roster_pipeline.solver import SolveSettings, solve
     from roster_pipeline.validator import validate_roster
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from roster_pipeline.pipeline.assets import (
+from roster_pipeline.defs.common.resources import default_resources
+from roster_pipeline.defs.explain.assets import explain_defs
+from roster_pipeline.defs.joblines.assets import joblines_defs
+from roster_pipeline.defs.rosters.assets import (
     fairness_dashboard,
     ingest_department,
     weekly_roster,
 )
-from roster_pipeline.pipeline.explain_assets import explain_defs
-from roster_pipeline.pipeline.joblines_assets import joblines_defs
-from roster_pipeline.pipeline.resources import default_resources
-from roster_pipeline.pipeline.schedules import weekly_planning_schedule, weekly_roster_job
-from roster_pipeline.pipeline.sql_models import build_models_asset
+from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule, weekly_roster_job
+from roster_pipeline.defs.sql_models.assets import build_models_asset
 
 
 def build_definitions() -> dg.Definitions:

@@ -7,8 +7,8 @@ import random
 
 import pandas as pd
 
-from roster_pipeline.domain import Department, Horizon
-from roster_pipeline.rules import parse_pack
+from roster_pipeline.core.domain import Department, Horizon
+from roster_pipeline.core.rules import parse_pack
 
 START = dt.date(2027, 2, 1)  # a Monday
 

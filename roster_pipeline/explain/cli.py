@@ -44,7 +44,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
             return 2
     if args.warehouse:
-        from roster_pipeline.pipeline.warehouse import DuckDBWarehouse
+        from roster_pipeline.core.warehouse import DuckDBWarehouse
 
         wh = DuckDBWarehouse(args.warehouse)
         ctx = load_context_from_warehouse(wh, args.department, args.start, args.rules, args.weeks)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from roster_pipeline.core.export import roster_frame, write_roster_csv
 from roster_pipeline.explain.facts import RosterContext, load_context
-from roster_pipeline.export import roster_frame, write_roster_csv
-from roster_pipeline.sample import write_sample
+from roster_pipeline.planning.sample import write_sample
 from roster_pipeline.solver import SolveSettings, solve
 
 

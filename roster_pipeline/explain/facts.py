@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from roster_pipeline.department_io import load_department
-from roster_pipeline.domain import Department, Horizon, as_date
-from roster_pipeline.rules import RulePack, load_pack
+from roster_pipeline.core.department_io import load_department
+from roster_pipeline.core.domain import Department, Horizon, as_date
+from roster_pipeline.core.rules import RulePack, load_pack
 from roster_pipeline.validator import RosterFacts, ValidationReport, validate_roster
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

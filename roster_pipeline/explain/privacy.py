@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from roster_pipeline.domain import Registrar
+from roster_pipeline.core.domain import Registrar
 
 _ID = re.compile(r"\bR\d{3,}\b")
 

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from roster_pipeline.domain import Department
+from roster_pipeline.core.domain import Department
+from roster_pipeline.core.rules import Rule, RulePack
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
-from roster_pipeline.rules import Rule, RulePack
 from roster_pipeline.solver import SolveSettings, solve
 from roster_pipeline.validator import validate_roster
 

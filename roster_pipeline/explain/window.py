@@ -10,7 +10,7 @@ about 0.4 s instead of 2 s and solves to optimality in well under a second.
 
 It overrides RosterModel's literal lookups (`shift_lit`, `day_shift_lits`, `works`), its variable
 filter (`_leave_removes_var`) and `limit` (a constant expression is counted without variables).
-`tests/test_explain_window.py` checks it against the full model, so a change to those in
+`tests/explain/test_explain_window.py` checks it against the full model, so a change to those in
 `roster_pipeline/solver/model.py` that breaks the equivalence fails there.
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from roster_pipeline.domain import Department, Horizon
-from roster_pipeline.rules import RulePack
+from roster_pipeline.core.domain import Department, Horizon
+from roster_pipeline.core.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.model import Lit, RosterModel, matches
 

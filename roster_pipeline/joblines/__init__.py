@@ -1,6 +1,6 @@
 """PGY1/PGY2 job lines: AMC-compliant year-long rotation sequences built with CP-SAT.
 
-No Dagster imports in this package; the assets live in roster_pipeline.pipeline.joblines_assets.
+No Dagster imports in this package; the assets live in roster_pipeline.defs.joblines.assets.
 """
 
 from roster_pipeline.joblines.data import (

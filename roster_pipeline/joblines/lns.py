@@ -19,7 +19,7 @@ from itertools import combinations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from roster_pipeline.solver.lns import set_hint
+from roster_pipeline.core.cpsat import set_hint
 
 STEP_SECONDS = 1.5  # time limit of a sub-solve over some lines
 TERM_SECONDS = 4.0  # time limit of a sub-solve over all lines of a year, per term freed

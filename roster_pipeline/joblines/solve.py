@@ -28,6 +28,8 @@ from ortools.sat.python import cp_model
 
 from affinity import AffinityProfile, default_profile, scale_weights
 from affinity.profile import pair
+from roster_pipeline.core.cpsat import STATUS_NAMES, new_solver, set_hint
+from roster_pipeline.core.outcome import SolveOutcome
 from roster_pipeline.joblines.balance import CostModel, LineRules, Table, balance
 from roster_pipeline.joblines.data import Catalogue, Plan
 from roster_pipeline.joblines.lns import LineSpace, improve_lines
@@ -42,22 +44,12 @@ from roster_pipeline.joblines.objective import (
 from roster_pipeline.joblines.patterns import Counts, candidate_patterns, pattern_affinity
 from roster_pipeline.joblines.progress import Progress, ProgressPoint
 from roster_pipeline.joblines.relaxation import Relaxed, lower_bound
-from roster_pipeline.outcome import SolveOutcome
-from roster_pipeline.solver.lns import set_hint
 
 GUIDED_SECONDS = 20.0  # time the guided lines may take on short limits (see _optimise)
 LNS_SLICE = 15.0  # seconds of large-neighbourhood search between two exchange searches
 BALANCE_SLICE = 15.0  # seconds of exchange search per round (iterated: random exchanges, descent)
 KICKS = 3  # most random exchanges between two descents
 PROTECT_ROUNDS = 1  # first rounds of exchange search that may not raise the affinity shortfall
-
-STATUS_NAMES = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-    cp_model.UNKNOWN: "UNKNOWN",
-}
 
 # Rule group -> plain-words description used by the diagnosis.
 RULE_GROUPS = {
@@ -408,7 +400,7 @@ def best_line_affinities(plan: Plan, profile: AffinityProfile, time_limit: float
         built = build(_single_line(plan, pgy), profile, ObjectiveWeights(1, 0, 0, 0), bests={pgy: ceiling})
         for lit in built.lits.values():
             built.model.Add(lit == 1)
-        solver = _solver(time_limit, 1, 0)
+        solver = new_solver(time_limit, 1, 0)
         status = solver.Solve(built.model)
         if status == cp_model.OPTIMAL:
             bests[pgy] = ceiling - int(round(solver.ObjectiveValue()))
@@ -453,14 +445,6 @@ def cost_model(
         weights.similar,
         weights.min_hamming,
     )
-
-
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = int(workers)
-    solver.parameters.random_seed = int(seed)
-    return solver
 
 
 def lines_frame(plan: Plan, rotations: np.ndarray, leave: np.ndarray, six_month: np.ndarray) -> pd.DataFrame:
@@ -544,7 +528,7 @@ def _feasibility(plan: Plan, settings: JoblineSettings) -> tuple[_Built, cp_mode
     built = build(plan, objective=False)
     for lit in built.lits.values():
         built.model.Add(lit == 1)
-    solver = _solver(settings.time_limit, settings.workers, settings.seed)
+    solver = new_solver(settings.time_limit, settings.workers, settings.seed)
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_probing_level = 0
     return built, solver, solver.Solve(built.model)
@@ -566,7 +550,7 @@ def _solve_fixed(
         variables[i].domain.extend([int(v), int(v)])
     if hint is not None:
         set_hint(work, hint)
-    solver = _solver(30.0, 1, seed)
+    solver = new_solver(30.0, 1, seed)
     return solver if solver.Solve(work) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
@@ -597,7 +581,7 @@ def _guided(
             guided.Add(sum(built.choice.lines[li][i] for li in members) == count)
     for i, v in enumerate(rule_values):
         guided.AddHint(guided.GetIntVarFromProtoIndex(i), v)
-    solver = _solver(time_limit, workers, seed)
+    solver = new_solver(time_limit, workers, seed)
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_probing_level = 0
     if solver.Solve(guided) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -673,7 +657,7 @@ def _optimise(
     for var, v in zip(_variables(built), values, strict=False):
         built.model.AddHint(var, v)
     left = max(settings.time_limit - (time.monotonic() - started), 2.0)
-    solver = _solver(left, settings.workers, settings.seed)
+    solver = new_solver(left, settings.workers, settings.seed)
     solver.parameters.symmetry_level = 0  # measured: presolve 13 s -> 4 s, better objective at 120 s
     solver.parameters.cp_model_probing_level = 0
     for name, value in settings.cp_params.items():
@@ -791,7 +775,7 @@ def _shrink(built: _Built, names: list[str], time_limit: float) -> list[str]:
         trial = [g for g in kept if g != name]
         built.model.ClearAssumptions()
         built.model.AddAssumptions([built.lits[g] for g in trial])
-        if _solver(max(1.0, time_limit / 4), 1, 0).Solve(built.model) == cp_model.INFEASIBLE:
+        if new_solver(max(1.0, time_limit / 4), 1, 0).Solve(built.model) == cp_model.INFEASIBLE:
             kept = trial
     return kept
 
@@ -800,7 +784,7 @@ def diagnose(plan: Plan, time_limit: float = 30.0) -> list[str]:
     """Plain-words reasons for infeasibility from CP-SAT's sufficient assumptions."""
     built = build(plan, objective=False)
     built.model.AddAssumptions(list(built.lits.values()))
-    solver = _solver(time_limit, 1, 0)
+    solver = new_solver(time_limit, 1, 0)
     status = solver.Solve(built.model)
     if status != cp_model.INFEASIBLE:
         return [f"diagnosis inconclusive ({STATUS_NAMES.get(status, status)} without the objective)"]
@@ -846,7 +830,7 @@ def solve_joblines(
         for lit in relaxed.lits.values():
             relaxed.model.Add(lit == 1)
         left = max(1.0, settings.time_limit - (time.monotonic() - started))
-        solver = _solver(left, settings.workers, settings.seed)
+        solver = new_solver(left, settings.workers, settings.seed)
         status2 = solver.Solve(relaxed.model)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             dropped = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roster_pipeline.domain import CoverDemand, Department, Horizon
-from roster_pipeline.rules import RulePack
+from roster_pipeline.core.domain import CoverDemand, Department, Horizon
+from roster_pipeline.core.rules import RulePack
 
 KIND_NAMES = {
     "day": "day",

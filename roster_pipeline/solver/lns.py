@@ -19,13 +19,12 @@ import random
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-if TYPE_CHECKING:
-    from roster_pipeline.solver.model import RosterModel
-    from roster_pipeline.solver.solve import SolveSettings
+from roster_pipeline.core.cpsat import set_hint
+from roster_pipeline.solver.model import RosterModel
+from roster_pipeline.solver.settings import SolveSettings, cpsat_solver
 
 STEP_SECONDS = 2.0  # time limit of one neighbourhood re-solve
 MIN_STEP_SECONDS = 0.3
@@ -117,14 +116,6 @@ class _Search:
         set_hint(self.model, self.values)
 
 
-def set_hint(model: cp_model.CpModel, values: list[int]) -> None:
-    """Hint every variable of `model` with `values` (one per variable), replacing any hint."""
-    proto = model.Proto()
-    proto.clear_solution_hint()
-    proto.solution_hint.vars.extend(range(len(values)))
-    proto.solution_hint.values.extend(values)
-
-
 class _Incumbent(cp_model.CpSolverSolutionCallback):
     """Keeps the last (best) solution of a running solve, for the search to adopt."""
 
@@ -162,10 +153,8 @@ def solve_with_lns(
     Either side's better roster is adopted by the search; the search stops early when the
     incumbent meets the bound. `values` is a complete first assignment, or None to wait for the
     background solve's first one. With no roster found, `values` is empty and `status` is CP-SAT's."""
-    from roster_pipeline.solver.solve import _solver
-
     background_workers = max(1, settings.workers // 2)
-    solver = _solver(replace(settings, workers=background_workers, time_limit=budget))
+    solver = cpsat_solver(replace(settings, workers=background_workers, time_limit=budget))
     if background_workers == 1:
         solver.parameters.linearization_level = 2
     incumbent = _Incumbent()
@@ -216,8 +205,6 @@ def improve(
     """Improve a complete assignment `values` (one per variable of `model`, a copy of the roster
     model's CP-SAT model that this search narrows and restores) within `budget` seconds
     (deterministic seconds when `settings.deterministic`); returns the best values found."""
-    from roster_pipeline.solver.solve import _solver
-
     rng = random.Random(settings.seed)
     search = _Search(roster_model, model, list(values), rng)
     best = _objective(search.proto, search.values)
@@ -236,7 +223,7 @@ def improve(
             break
         fixed = search.fix_outside(search.free_keys(hood))
         search.hint()
-        solver = _solver(replace(settings, time_limit=step, log=False))
+        solver = cpsat_solver(replace(settings, time_limit=step, log=False))
         status = solver.Solve(model)
         search.release(fixed)
         stats.steps += 1

@@ -16,8 +16,8 @@ from typing import Union
 
 from ortools.sat.python import cp_model
 
-from roster_pipeline.domain import Department, Horizon, Registrar, ShiftType
-from roster_pipeline.rules import Rule, RulePack
+from roster_pipeline.core.domain import Department, Horizon, Registrar, ShiftType
+from roster_pipeline.core.rules import Rule, RulePack
 
 Lit = Union[cp_model.IntVar, bool]  # noqa: UP007 - a CP-SAT literal or a known constant
 ONE_DAY = dt.timedelta(days=1)

@@ -15,16 +15,18 @@ import datetime as dt
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from roster_pipeline.domain import Department, Horizon
-from roster_pipeline.rules import Rule, RulePack
+from roster_pipeline.core.domain import Department, Horizon
+from roster_pipeline.core.rules import Rule, RulePack
+from roster_pipeline.solver.model import matches
+from roster_pipeline.solver.settings import SolveResult, SolveSettings
 
-if TYPE_CHECKING:
-    from roster_pipeline.solver.solve import SolveSettings
+# The engine's solve, given to the rolling roster by its caller (the engine solves each window).
+WindowSolve = Callable[[Department, RulePack, Horizon, SolveSettings], SolveResult]
 
 WINDOW_WEEKS = 4
 ROLLING_MIN_WEEKS = 17  # horizons longer than this start from a rolling roster
@@ -50,8 +52,6 @@ def windows(horizon: Horizon, weeks: int = WINDOW_WEEKS) -> list[Horizon]:
 
 def _used(department: Department, roster: set, rid: str, rule: Rule) -> int:
     """What `rid` has used so far of a horizon-wide limit (minutes, shifts or weekends)."""
-    from roster_pipeline.solver.model import matches
-
     shifts = department.shift_types
     mine = [(day, code) for r, day, code in roster if r == rid]
     if rule.type == "total_minutes":
@@ -123,11 +123,14 @@ def with_history(department: Department, roster: set, since: dt.date) -> Departm
 
 
 def rolling_roster(
-    department: Department, pack: RulePack, horizon: Horizon, settings: SolveSettings, time_limit: float
+    department: Department,
+    pack: RulePack,
+    horizon: Horizon,
+    settings: SolveSettings,
+    time_limit: float,
+    solve: WindowSolve,
 ) -> set | None:
-    """A roster for the whole horizon, window by window; None if a window has no roster."""
-    from roster_pipeline.solver.solve import solve
-
+    """A roster for the whole horizon, window by window with `solve`; None if a window has none."""
     roster: set = set()
     parts = windows(horizon)
     for index, window in enumerate(parts):

@@ -1,0 +1,1 @@
+"""The SQL models (`*.sql`), shipped as package data so an installed wheel has them."""

@@ -1,0 +1,322 @@
+"""Dagster assets: department ingest behind the data contracts, weekly roster solves, dashboards.
+
+Assets are thin: the contracts live in `data_contracts`, the solve and validation in
+`roster_pipeline.planning.weekly`, storage in `roster_pipeline.core.warehouse`. Assets write
+through the `warehouse` resource and return `MaterializeResult`s (no IO manager).
+"""
+
+import datetime as dt
+import time
+
+import dagster as dg
+import pandas as pd
+
+from roster_pipeline.defs.common.partitions import weekly_partitions
+from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
+from roster_pipeline.defs.rosters import dashboard
+
+INGEST_TABLES = ("registrars", "shift_types", "cover", "leave", "preferences", "training", "partners")
+WAREHOUSE_POOL = "roster_warehouse"  # one writer at a time on the DuckDB file
+CONTRACTS_HOLD = "contracts_hold"
+NO_HARD_VIOLATIONS = "no_hard_violations"
+COVER_MET = "cover_met"
+PRIVATE_COLUMNS = ("email", "reason", "note")  # never shown in previews (leave reasons, notes are private)
+# Assets up to the SQL models run a range of weeks in one run, so `dagster asset materialize
+# --partition-range` needs no daemon and weekly_roster solves the weeks of a range in order.
+# (The dashboard is one week per run, so its metadata is per week.)
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+def problems_metadata(problems: list) -> dict[str, dg.MetadataValue]:
+    """The problem list as a table (table, row, column, message) for the run page."""
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn("table", "string"),
+            dg.TableColumn("row", "string"),
+            dg.TableColumn("column", "string"),
+            dg.TableColumn("message", "string"),
+        ]
+    )
+    records = [
+        dg.TableRecord(
+            {
+                "table": p.table,
+                "row": "" if p.row is None else str(p.row),
+                "column": p.column or "",
+                "message": p.message,
+            }
+        )
+        for p in problems[:200]
+    ]
+    return {
+        "problem_count": dg.MetadataValue.int(len(problems)),
+        "problems": dg.MetadataValue.table(records=records, schema=schema),
+    }
+
+
+def contract_failure(problems: list, what: str) -> dg.Failure:
+    text = "\n".join(str(p) for p in problems)
+    return dg.Failure(
+        description=f"{what} breaks the data contracts ({len(problems)} problems):\n{text}",
+        metadata=problems_metadata(problems),
+    )
+
+
+def validated_tables(source: DepartmentSource) -> dict[str, pd.DataFrame]:
+    """All department tables through `validate_department`, or a `dg.Failure` listing the problems."""
+    from data_contracts import ContractError, validate_department
+
+    try:
+        return validate_department(source.read_raw())
+    except ContractError as err:
+        raise contract_failure(err.problems, f"department {source.path}") from err
+
+
+INGEST_SPECS = [
+    dg.AssetSpec(
+        dg.AssetKey(["ingest", table]),
+        group_name="ingest",
+        kinds={"pandas", "pandera"},
+        description=f"The `{table}` table of the department, checked against its data contract.",
+    )
+    for table in INGEST_TABLES
+]
+DEPARTMENT_SPEC = dg.AssetSpec(
+    "validated_department",
+    group_name="ingest",
+    kinds={"pandera"},
+    deps=INGEST_SPECS,
+    description="The whole department through the contracts, including the cross-table checks "
+    "(unknown registrars, cover sites, leave dates). A failure stops the run before any solve.",
+)
+
+
+@dg.multi_asset(
+    specs=[*INGEST_SPECS, DEPARTMENT_SPEC],
+    check_specs=[dg.AssetCheckSpec(CONTRACTS_HOLD, asset="validated_department", blocking=True)],
+    backfill_policy=SINGLE_RUN,
+    name="ingest_department",
+)
+def ingest_department(department: DepartmentSource):
+    """Read the department once and validate it with `data_contracts.validate_department`: every
+    table against its pandera model, then the cross-table checks. All problems of all tables are
+    raised together in one step failure (table, row, column, message), so nothing downstream runs."""
+    from roster_pipeline.core.domain import frame_hash
+
+    tables = validated_tables(department)
+    for spec in INGEST_SPECS:
+        table = spec.key.path[-1]
+        frame = tables.get(table)
+        yield dg.MaterializeResult(
+            asset_key=spec.key,
+            metadata={
+                "dagster/row_count": 0 if frame is None else int(len(frame)),
+                "present": frame is not None,
+                "source": department.path,
+                "preview": dg.MetadataValue.md(
+                    "-"
+                    if frame is None
+                    else frame.drop(columns=list(PRIVATE_COLUMNS), errors="ignore")
+                    .head(10)
+                    .astype(str)
+                    .to_markdown(index=False)
+                ),
+            },
+        )
+    yield dg.MaterializeResult(
+        asset_key=DEPARTMENT_SPEC.key,
+        metadata={
+            "tables": dg.MetadataValue.json({name: int(len(frame)) for name, frame in tables.items()}),
+            "input_hash": frame_hash(tables),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=CONTRACTS_HOLD,
+                asset_key=DEPARTMENT_SPEC.key,
+                passed=True,
+                metadata={"tables_checked": len(tables)},
+            )
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- weekly roster
+
+
+def _previous_week(context: dg.AssetExecutionContext, wh, week: dt.date, first: dt.date):
+    """(assignments of the last 14 days, the previous week's ledger) or a Failure if that week is
+    missing or broke a hard rule."""
+    if week == first:
+        return None, None
+    if week < first:
+        raise dg.Failure(f"week {week} is before the first planned week {first}")
+    prev = week - dt.timedelta(days=7)
+    runs = wh.query("SELECT status, hard_violations FROM solve_runs WHERE week_start = ?", [prev])
+    if runs.empty:
+        raise dg.Failure(
+            f"week {prev} has not been solved: plan weeks in order (the previous week's roster is the "
+            f"history for rest, run and fairness rules of {week})"
+        )
+    status, hard = runs.iloc[0]["status"], runs.iloc[0]["hard_violations"]
+    if status not in ("OPTIMAL", "FEASIBLE") or pd.isna(hard) or int(hard) != 0:
+        raise dg.Failure(
+            f"week {prev} is not a valid roster (status {status}, hard violations {hard}); "
+            f"fix and re-run it before planning {week}"
+        )
+    history = wh.query(
+        "SELECT registrar_id, date, shift FROM roster_assignments WHERE date >= ? AND date < ?",
+        [week - dt.timedelta(days=14), week],
+    )
+    ledger = wh.query("SELECT * FROM fairness_ledger WHERE week_start = ?", [prev])
+    context.log.info(
+        f"week {week}: history of {len(history)} assignments, ledger of {len(ledger)} registrars"
+    )
+    return history, ledger
+
+
+@dg.asset(
+    partitions_def=weekly_partitions,
+    group_name="rosters",
+    kinds={"ortools", "duckdb"},
+    pool=WAREHOUSE_POOL,
+    backfill_policy=SINGLE_RUN,
+    deps=[
+        DEPARTMENT_SPEC.key,
+        dg.AssetDep(
+            "weekly_roster",
+            partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1),
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(NO_HARD_VIOLATIONS, asset="weekly_roster", blocking=True),
+        dg.AssetCheckSpec(COVER_MET, asset="weekly_roster", blocking=True),
+    ],
+    description="One CP-SAT solve per week (Monday to Sunday), with the previous weeks' roster as "
+    "history and the fairness ledger's balances carried forward; written to the warehouse (roster "
+    "assignments, solve runs, rule violations, fairness ledger, cover status), replacing the week's rows. "
+    "A range of weeks (backfill) is solved in order in one run.",
+)
+def weekly_roster(
+    context: dg.AssetExecutionContext,
+    department: DepartmentSource,
+    warehouse: WarehouseResource,
+    solver: SolverSettings,
+) -> dg.MaterializeResult:
+    from roster_pipeline.core.rules import load_pack
+    from roster_pipeline.planning.weekly import department_for_week, plan_week, week_monday
+    from roster_pipeline.solver import SolveSettings
+
+    started = time.monotonic()
+    tables = validated_tables(department)
+    pack = load_pack(solver.rule_pack)
+    settings = SolveSettings(
+        time_limit=solver.time_limit,
+        workers=solver.workers,
+        seed=solver.seed,
+        deterministic=solver.deterministic,
+    )
+    first = week_monday(solver.first_week or weekly_partitions.get_first_partition_key())
+    wh = warehouse.open()
+    wh.ensure_schema()
+    weeks = sorted(week_monday(key) for key in context.partition_keys)
+    plans = []
+    for week in weeks:
+        history, ledger = _previous_week(context, wh, week, first)
+        plan = plan_week(
+            department_for_week(tables, week, history, ledger), pack, week, settings, context.run_id
+        )
+        counts = wh.replace_week(week, plan.frames)
+        context.log.info(
+            f"week {week}: {plan.result.status}, hard violations {plan.hard_violations}, rows {counts}"
+        )
+        plans.append(plan)
+        if not plan.result.feasible:
+            raise dg.Failure(
+                f"week {week}: no roster ({plan.result.status})",
+                metadata={
+                    "diagnosis": dg.MetadataValue.md("\n".join(f"- {d}" for d in plan.result.diagnosis))
+                },
+            )
+        if not plan.ok:
+            break  # the check below fails the run; later weeks must not be planned on this one
+    last = plans[-1]
+    hard = sum(max(0, p.hard_violations) for p in plans)
+    cover = pd.concat([p.frames["cover_status"] for p in plans if "cover_status" in p.frames])
+    short = cover[cover["assigned"] < cover["min"]]
+    solve_seconds = sum(float(p.result.seconds) for p in plans)
+    summary = pd.DataFrame(
+        [
+            {
+                "week": str(p.week_start),
+                "status": p.result.status,
+                "objective": p.result.objective,
+                "bound": p.result.bound,
+                "gap": None if p.result.gap is None else round(p.result.gap, 4),
+                "seconds": round(float(p.result.seconds), 2),
+                "hard": p.hard_violations,
+            }
+            for p in plans
+        ]
+    )
+    summary_row = last.result.summary()
+    metadata = {
+        "weeks": dg.MetadataValue.md(summary.to_markdown(index=False)),
+        "status": str(last.result.status),
+        "objective": float(last.result.objective or 0.0),
+        "bound": float(last.result.bound or 0.0),
+        "gap": float(last.result.gap or 0.0),
+        "solve_seconds": float(solve_seconds),
+        "asset_seconds": float(time.monotonic() - started),
+        "seed": int(summary_row["seed"]),
+        "input_hash": str(summary_row["input_hash"]),
+        "rule_pack": f"{summary_row['rule_pack']} {summary_row['rule_pack_version']}",
+        "hard_violations": int(hard),
+        "dagster/row_count": int(sum(len(p.frames.get("roster_assignments", [])) for p in plans)),
+    }
+    return dg.MaterializeResult(
+        metadata=metadata,
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=NO_HARD_VIOLATIONS,
+                passed=bool(hard == 0 and len(plans) == len(weeks)),
+                metadata={"hard_violations": int(hard), "weeks_planned": len(plans), "weeks": len(weeks)},
+                description=None
+                if hard == 0
+                else "\n".join(
+                    str(v.message) for p in plans if p.report for v in p.report.violations if v.hard
+                )[:2000],
+            ),
+            dg.AssetCheckResult(
+                check_name=COVER_MET,
+                passed=bool(short.empty),
+                metadata={
+                    "demands": int(len(cover)),
+                    "below_min": int(len(short)),
+                    "below_target": int((cover["assigned"] < cover["target"]).sum()),
+                },
+            ),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@dg.asset(
+    partitions_def=weekly_partitions,
+    group_name="dashboards",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    backfill_policy=dg.BackfillPolicy.multi_run(1),  # one week per run: per-week metadata and plots
+    deps=[weekly_roster, "fairness_weekly", "fairness_cumulative", "fairness_spread_gini"],
+    description="Managers' view of a week: per-registrar and cumulative fairness, the week's calendar "
+    "grid, and plotted numbers (spread, Gini, request satisfaction, hard violations, gap).",
+)
+def fairness_dashboard(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    week = dt.date.fromisoformat(context.partition_key)
+    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), week))

@@ -1,0 +1,176 @@
+"""The job-line use case: solve a planning request (JSON keys) and check every line; the CLI and
+Dagster both call `run`.
+
+Request keys (all optional): `pgy1`, `pgy2`, `fte`, `cohort` (list of {line_id, pgy, fte}),
+`terms` ("5-term", "4-term" or a list of weeks), `catalogue` ("sample" or a CSV path),
+`capacity_overrides` (list of {rotation_id, term, capacity, min_staffing}), `affinity_profile`
+("default" or a JSON/CSV path), `time_limit` (seconds, default 420), `workers`, `seed`, `weights`
+({affinity, clumping, attractiveness, similar, min_hamming}), `progress` (record the solve over time).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+
+from affinity import AffinityProfile, default_profile, load_profile
+from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
+from roster_pipeline.joblines.metrics import metrics
+from roster_pipeline.joblines.objective import ObjectiveWeights
+from roster_pipeline.joblines.solve import JoblineResult, JoblineSettings, solve_joblines
+
+# The request keys' defaults, in one place (the Dagster run config takes its defaults from here).
+REQUEST_DEFAULTS: dict[str, Any] = {
+    "pgy1": 80,
+    "pgy2": 40,
+    "fte": 1.0,
+    "terms": "5-term",
+    "catalogue": "sample",
+    "capacity_overrides": [],
+    "affinity_profile": "default",
+    "time_limit": 420.0,
+    "workers": 2,
+    "seed": 0,
+    "weights": asdict(ObjectiveWeights()),
+    "progress": False,
+}
+JOBLINE_TABLES = ("lines", "term_view", "capacity", "compliance", "metrics")
+
+
+@dataclass
+class JoblineRun:
+    """A solved request with its plan, profile, compliance report and metrics."""
+
+    plan: Plan
+    profile: AffinityProfile
+    result: JoblineResult
+    report: pd.DataFrame
+    metrics: dict[str, float]
+
+
+def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, JoblineSettings]:
+    """Validated plan, affinity profile and settings from a planning request."""
+    request = {**REQUEST_DEFAULTS, **request}
+    if "cohort" in request:
+        cohort = pd.DataFrame(request["cohort"])
+    else:
+        cohort = sample_cohort(int(request["pgy1"]), int(request["pgy2"]), float(request["fte"]))
+    source = request["catalogue"]
+    rotations = sample_catalogue() if source == "sample" else pd.read_csv(source)
+    overrides = pd.DataFrame(request["capacity_overrides"]) if request.get("capacity_overrides") else None
+    plan = Plan.build(cohort, template(request["terms"]), rotations, overrides)
+    name = request["affinity_profile"]
+    known = set(plan.catalogue.rotations.specialty)
+    profile = default_profile() if name == "default" else load_profile(name, known=None)
+    if not set(profile.specialties) & known:
+        raise ValueError("the affinity profile shares no specialty with the catalogue")
+    settings = JoblineSettings(
+        time_limit=float(request["time_limit"]),
+        workers=int(request["workers"]),
+        seed=int(request["seed"]),
+        weights=ObjectiveWeights(**request["weights"]),
+        progress=bool(request["progress"]),
+    )
+    return plan, profile, settings
+
+
+def run(request: dict[str, Any]) -> JoblineRun:
+    """Solve a request and check every line independently."""
+    plan, profile, settings = plan_from_request(request)
+    result = solve_joblines(plan, profile, settings)
+    report = pd.DataFrame()
+    if not result.lines.empty:
+        excused = {(d["rotation_id"], d["term"]) for d in result.dropped}
+        report = check(
+            result.lines,
+            plan.catalogue.rotations,
+            plan.rules,
+            plan.catalogue.capacity,
+            plan.catalogue.min_staffing,
+            excused,
+        )
+    found = metrics(result.lines, plan.catalogue.rotations, profile, settings.weights.min_hamming)
+    return JoblineRun(plan, profile, result, report, found)
+
+
+def summary(outcome: JoblineRun) -> dict[str, Any]:
+    """The one-line JSON summary."""
+    result = outcome.result
+    return {
+        "status": result.status,
+        "lines": int(result.lines.line_id.nunique()) if not result.lines.empty else 0,
+        "gap": None if result.gap is None else round(result.gap, 4),
+        "seconds": round(result.seconds, 2),
+        "violations": int(len(violations(outcome.report))) if not outcome.report.empty else 0,
+        "objective": result.objective,
+        "bound": result.bound,
+        "first_feasible_seconds": None
+        if result.first_feasible_seconds is None
+        else round(result.first_feasible_seconds, 2),
+        "metrics": outcome.metrics,
+        "diagnosis": result.diagnosis,
+        "dropped": result.dropped,
+    }
+
+
+def run_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Solve a planning request and return the JSON summary."""
+    return summary(run(request))
+
+
+def output_frames(outcome: JoblineRun) -> dict[str, pd.DataFrame]:
+    """The five warehouse frames of a solved request, keyed by table name without `joblines_`."""
+    lines = outcome.result.lines
+    plan = outcome.plan
+    if lines.empty:
+        term_view = pd.DataFrame(columns=["term", "rotation_id", "headcount", "line_ids"])
+        load: dict = {}
+    else:
+        term_view = (
+            lines.groupby(["term", "rotation_id"])
+            .agg(headcount=("line_id", "size"), line_ids=("line_id", lambda s: ",".join(sorted(s))))
+            .reset_index()
+        )
+        load = lines.groupby(["rotation_id", "term"]).fte.sum().to_dict()
+    capacity = pd.DataFrame(
+        [
+            {
+                "rotation_id": r,
+                "term": t,
+                "fte_used": float(load.get((r, t), 0.0)),
+                "capacity": cap,
+                "min_staffing": plan.catalogue.min_staffing[r, t],
+                "utilisation": float(load.get((r, t), 0.0)) / cap if cap else 0.0,
+            }
+            for (r, t), cap in sorted(plan.catalogue.capacity.items())
+        ]
+    )
+    info = summary(outcome)
+    metrics = pd.DataFrame(
+        [
+            {
+                "status": info["status"],
+                "gap": info["gap"],
+                "seconds": info["seconds"],
+                "violations": info["violations"],
+                "objective": info["objective"],
+                "bound": info["bound"],
+                **{k: float(v) for k, v in info["metrics"].items()},
+                "diagnosis": json.dumps(info["diagnosis"]),
+                "dropped": json.dumps(info["dropped"], default=str),
+                "affinity_profile": outcome.profile.name,
+            }
+        ]
+    )
+    compliance = outcome.report if not outcome.report.empty else pd.DataFrame(columns=["rule", "ok"])
+    return {
+        "lines": lines,
+        "term_view": term_view,
+        "capacity": capacity,
+        "compliance": compliance,
+        "metrics": metrics,
+    }

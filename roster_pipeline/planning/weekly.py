@@ -1,0 +1,210 @@
+"""Plan one roster week with history carried over from earlier weeks (no Dagster imports).
+
+The Dagster asset `weekly_roster` is a thin wrapper: it reads the previous weeks from the warehouse,
+calls `department_for_week` and `plan_week`, and writes `WeekPlan.frames` back in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from roster_pipeline.core.domain import Department, Horizon, as_date
+from roster_pipeline.core.export import roster_frame
+from roster_pipeline.core.rules import RulePack
+from roster_pipeline.solver import SolveResult, SolveSettings, solve
+from roster_pipeline.validator import ValidationReport, validate_roster
+
+HISTORY_DAYS = 14  # rest, runs and weekends look back at most a fortnight
+MEASURES = ("nights", "weekends", "public_holidays", "hours")
+TOTALS_COLUMNS = ["registrar_id", *MEASURES, *(f"{m}_balance" for m in MEASURES)]
+
+
+def week_monday(key: str | dt.date) -> dt.date:
+    day = as_date(key)
+    if day.weekday() != 0:
+        raise ValueError(f"{day} is not a Monday: roster weeks start on Monday")
+    return day
+
+
+def department_for_week(
+    tables: dict[str, pd.DataFrame],
+    week_start: dt.date,
+    previous_assignments: pd.DataFrame | None = None,
+    previous_ledger: pd.DataFrame | None = None,
+) -> Department:
+    """A new Department for the week: the source tables, plus `history` (the last 14 days, from the
+    source history and the warehouse's earlier weeks) and `history_totals` (cumulative counts and
+    fairness balances from the ledger's previous week, else the source's). Source frames are not
+    modified."""
+    out = dict(tables)
+    first = week_start - dt.timedelta(days=HISTORY_DAYS)
+    source = tables.get("history", pd.DataFrame(columns=["registrar_id", "date", "shift"]))
+    rows = [
+        (str(r), as_date(d), str(s))
+        for r, d, s in source[["registrar_id", "date", "shift"]].itertuples(False)
+    ]
+    history = pd.DataFrame(rows, columns=["registrar_id", "date", "shift"])
+    if previous_assignments is not None and not previous_assignments.empty:
+        earlier = previous_assignments[["registrar_id", "date", "shift"]].assign(
+            date=[as_date(d) for d in previous_assignments["date"]]
+        )
+        covered = set(earlier["date"])
+        history = pd.concat([history[~history["date"].isin(covered)], earlier], ignore_index=True)
+    history = history[(history["date"] >= first) & (history["date"] < week_start)]
+    out["history"] = history.sort_values(["date", "registrar_id"]).reset_index(drop=True)
+    if previous_ledger is not None and not previous_ledger.empty:
+        totals = previous_ledger.drop(columns=list(MEASURES), errors="ignore").rename(
+            columns={f"cum_{m}": m for m in MEASURES}
+        )
+        out["history_totals"] = totals.reindex(columns=TOTALS_COLUMNS).reset_index(drop=True)
+    return Department(tables=out)
+
+
+@dataclass
+class WeekPlan:
+    """One solved and independently validated week, as warehouse frames."""
+
+    week_start: dt.date
+    result: SolveResult
+    report: ValidationReport | None
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def hard_violations(self) -> int:
+        return -1 if self.report is None else int(self.report.hard_violations)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.feasible and self.report is not None and self.report.hard_violations == 0
+
+
+def plan_week(
+    department: Department, pack: RulePack, week_start: dt.date, settings: SolveSettings, run_id: str = ""
+) -> WeekPlan:
+    """Solve one week, validate it with the independent validator and build the warehouse rows."""
+    horizon = Horizon(week_start, 1)
+    result = solve(department, pack, horizon, settings)
+    report = None
+    frames: dict[str, pd.DataFrame] = {}
+    if result.feasible:
+        assignments = result.assignments[["registrar_id", "date", "shift"]]
+        report = validate_roster(department, pack, horizon, assignments)
+        frames["roster_assignments"] = _assignment_rows(department, assignments)
+        frames["rule_violations"] = report.to_frame()
+        frames["fairness_ledger"] = ledger_rows(
+            department, pack, horizon, frames["roster_assignments"], report
+        )
+        frames["cover_status"] = cover_rows(department, horizon, frames["roster_assignments"])
+    frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id)])
+    return WeekPlan(week_start, result, report, frames)
+
+
+def _assignment_rows(department: Department, assignments: pd.DataFrame) -> pd.DataFrame:
+    frame = roster_frame(department, assignments)
+    minutes = {code: s.minutes for code, s in department.shift_types.items()}
+    return pd.DataFrame(
+        {
+            "registrar_id": frame["registrar_id"],
+            "date": [as_date(d) for d in frame["date"]],
+            "shift": frame["shift"],
+            "site": frame["site"],
+            "start_at": pd.to_datetime(frame["start"]),
+            "end_at": pd.to_datetime(frame["end"]),
+            "hours": [minutes[c] / 60 for c in frame["shift"]],
+        }
+    )
+
+
+def _solve_row(result: SolveResult, report: ValidationReport | None, run_id: str) -> dict[str, Any]:
+    return {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "seconds": float(result.seconds),
+        "seed": int(result.settings.seed),
+        "workers": int(result.settings.workers),
+        "time_limit": float(result.settings.time_limit),
+        "input_hash": result.input_hash,
+        "rule_pack": result.rule_pack,
+        "rule_pack_version": result.rule_pack_version,
+        "hard_violations": None if report is None else int(report.hard_violations),
+        "soft_penalty": None if report is None else int(report.soft_penalty),
+        "requests_total": None if report is None else int(report.requests_total),
+        "requests_honoured": None if report is None else int(report.requests_honoured),
+        "diagnosis": "\n".join(result.diagnosis),
+        "run_id": run_id,
+    }
+
+
+def _counts(department: Department, horizon: Horizon, rows: pd.DataFrame, rid: str) -> dict[str, float]:
+    mine = rows[rows["registrar_id"] == rid]
+    kinds = {code: s.kind for code, s in department.shift_types.items()}
+    weekends = {d - dt.timedelta(days=d.weekday() - 5) for d in mine["date"] if d.weekday() >= 5}
+    return {
+        "nights": sum(1 for c in mine["shift"] if kinds[c] == "night"),
+        "weekends": len(weekends),
+        "public_holidays": sum(1 for d in mine["date"] if d in department.public_holidays),
+        "hours": float(mine["hours"].sum()),
+    }
+
+
+def ledger_rows(
+    department: Department, pack: RulePack, horizon: Horizon, rows: pd.DataFrame, report: ValidationReport
+) -> pd.DataFrame:
+    """Per registrar: this week's counts, cumulative counts and fairness balances after the week.
+
+    A balance is the validator's deviation (actual minus FTE- and availability-fair share, counting
+    earlier balances) in nights, weekends, holidays or hours, so it feeds next week's history_totals
+    exactly. A measure without a fairness rule in the pack keeps its earlier balance.
+    """
+    by_measure = {result.measure: result for result in report.fairness.values()}
+    leave = department.leave_days("approved")
+    out = []
+    for rid, reg in sorted(department.registrars.items()):
+        counts = _counts(department, horizon, rows, rid)
+        row: dict[str, Any] = {
+            "registrar_id": rid,
+            "fte": float(reg.fte),
+            "available_days": sum(1 for d in horizon.days if d not in leave.get(rid, set())),
+            **counts,
+        }
+        for m in MEASURES:
+            row[f"cum_{m}"] = department.history_total(rid, m) + counts[m]
+            result = by_measure.get(m)
+            if result is not None and rid in result.deviations:
+                scale = 60 if m == "hours" else 1
+                row[f"{m}_balance"] = round(result.deviations[rid] / 1000 / scale, 6)
+            else:
+                row[f"{m}_balance"] = department.history_total(rid, f"{m}_balance")
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def cover_rows(department: Department, horizon: Horizon, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each resolved cover demand of the week with the number of registrars assigned to it."""
+    regs = department.registrars
+    shifts = department.shift_types
+    on = rows.groupby(["date", "shift"])["registrar_id"].apply(list).to_dict()
+    out = []
+    for demand in department.cover_demands(horizon):
+        people = on.get((demand.date, demand.shift), [])
+        if demand.skill is not None:
+            people = [p for p in people if demand.skill in regs[p].skills]
+        out.append(
+            {
+                "date": demand.date,
+                "shift": demand.shift,
+                "site": shifts[demand.shift].site,
+                "skill": demand.skill,
+                "min": demand.min,
+                "target": demand.target,
+                "max": demand.max,
+                "assigned": len(people),
+            }
+        )
+    return pd.DataFrame(out)

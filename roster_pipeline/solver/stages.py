@@ -1,0 +1,370 @@
+"""Build, solve and diagnose a registrar roster."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from roster_pipeline.core.cpsat import STATUS_NAMES, set_hint
+from roster_pipeline.core.domain import Department, Horizon, frame_hash
+from roster_pipeline.core.rules import RulePack
+from roster_pipeline.solver.constraints import post_rule
+from roster_pipeline.solver.diagnose import explain_core, precheck_cover
+from roster_pipeline.solver.lns import improve, solve_with_lns
+from roster_pipeline.solver.model import RosterModel, Term
+from roster_pipeline.solver.rolling import ROLLING_MIN_WEEKS, rolling_roster
+from roster_pipeline.solver.settings import SolveResult, SolveSettings, cpsat_solver
+
+# The first feasible roster comes from the hard rules and cover targets alone (a small model finds
+# one quickly); then each priority level is optimised in turn, keeping earlier levels at their best.
+# The level holding the fairness rules is first tried with every registrar held inside the band
+# (a hard bound that propagation handles far better than local search handles the penalty).
+WARM_START_TYPES = ("cover_target",)
+WARM_START_SHARE = 0.1
+WARM_START_PATIENCE = 0.8  # the first roster may take up to this share of the time limit
+# Above this many roster variables the first roster is searched without CP-SAT's presolve: on a
+# 5-week window of 150 registrars presolve alone took 11 s, and feasibility jump then found a
+# roster in 9 s; without presolve the first roster came after 10 s in all.
+PRESOLVE_FREE_FIRST_ROSTER = 50_000
+GUIDED_SHARE = 0.8
+FIRST_LEVEL_SHARE = 0.6  # of the time after the warm start, when there are several levels
+FINAL_RESERVE = 0.03
+# Optimising stages give CP-SAT this share of their time (first solutions, the bound), then
+# large-neighbourhood search the rest (solver/lns.py).
+CPSAT_SHARE = 0.4
+# Our LNS re-sends and re-presolves the whole model every step, so it pays only while the final
+# stage has time for many steps per roster variable; CP-SAT's own portfolio (first-solution
+# heuristics and LNS workers on the model presolved once) leads beyond this many roster
+# variables per second of the stage's budget (a 28-day NRP instance of 1,000 variables and 54 s:
+# 19 per s; a half-year of 60 staff and 12 shifts, 92,000 in 52 s: 1,770 per s).
+LNS_VARS_PER_SECOND = 200
+ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
+# Beyond this many registrar-day-shift combinations the whole-horizon model is not optimised (a
+# year of 150 registrars and 32 shift types is 1.7 million: building it takes minutes and CP-SAT
+# on it needs more memory than the machine should give); the rolling roster gets the time.
+WHOLE_MODEL_LIMIT = 600_000
+ROLLING_SHARE_ONLY = 0.75
+
+
+def build_model(
+    department: Department,
+    pack: RulePack,
+    horizon: Horizon,
+    diagnose: bool = False,
+    caps: dict[str, int] | None = None,
+    fairness_guide: bool = False,
+) -> RosterModel:
+    """A RosterModel with every rule of the pack posted and the soft objective set.
+
+    `caps` bounds the penalty of each rule of an earlier priority level (lexicographic solving:
+    a later level may not make any earlier rule worse).
+    """
+    roster_model = RosterModel(department, pack, horizon, diagnose=diagnose)
+    roster_model.fairness_guide = fairness_guide
+    for rule in pack.rules:
+        post_rule(roster_model, rule)
+    if diagnose:
+        return roster_model
+    for rule_id, cap in (caps or {}).items():
+        terms = roster_model.ledgers[rule_id].penalty
+        roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+    roster_model.model.Minimize(sum(t.coef * t.var for t in roster_model.objective_terms()))
+    return roster_model
+
+
+def _value(solver: cp_model.CpSolver, term: Term) -> int:
+    return term.coef * (term.var if isinstance(term.var, int) else int(solver.Value(term.var)))
+
+
+def _assignments(roster: set) -> pd.DataFrame:
+    rows = [{"registrar_id": rid, "date": day, "shift": code} for rid, day, code in roster]
+    frame = pd.DataFrame(rows, columns=["registrar_id", "date", "shift"])
+    return frame.sort_values(["registrar_id", "date"]).reset_index(drop=True)
+
+
+def solve_stages(pack: RulePack) -> list[tuple[RulePack, float, bool, bool]]:
+    """(stage pack, share of the time limit, capped, fairness-guided) for each stage of a solve."""
+    warm = tuple(r for r in pack.rules if r.hard or r.type in WARM_START_TYPES)
+    stages = [(replace(pack, rules=warm), WARM_START_SHARE, False, False)]
+    levels = sorted({r.priority for r in pack.rules if not r.hard})
+    for index, level in enumerate(levels):
+        if len(levels) == 1:
+            share = 1.0 - WARM_START_SHARE
+        elif index == 0:
+            share = (1.0 - WARM_START_SHARE) * FIRST_LEVEL_SHARE
+        else:
+            share = (1.0 - WARM_START_SHARE) * (1 - FIRST_LEVEL_SHARE) / (len(levels) - 1)
+        rules = tuple(r for r in pack.rules if r.hard or r.priority <= level)
+        stage_pack = replace(pack, rules=rules)
+        if any(r.type == "fairness" and r.priority == level for r in rules):
+            stages.append((stage_pack, share * GUIDED_SHARE, True, True))
+            stages.append((stage_pack, share * (1 - GUIDED_SHARE), True, False))
+        else:
+            stages.append((stage_pack, share, True, False))
+    return stages
+
+
+def solve(
+    department: Department,
+    pack: RulePack,
+    horizon: Horizon,
+    settings: SolveSettings | None = None,
+) -> SolveResult:
+    """Solve a roster; on infeasibility, diagnose which rules and inputs conflict."""
+    settings = settings or SolveSettings()
+    began = time.perf_counter()
+    result = SolveResult(
+        status="UNKNOWN",
+        objective=None,
+        bound=None,
+        seconds=0.0,
+        assignments=pd.DataFrame(columns=["registrar_id", "date", "shift"]),
+        settings=settings,
+        input_hash=frame_hash(department.tables),
+        rule_pack=pack.id,
+        rule_pack_version=pack.version,
+    )
+    roster: set | None = None
+    roster_model: RosterModel | None = None
+    caps: dict[str, int] = {}
+    stages = solve_stages(pack)
+    warm_stage = stages[0]
+    size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
+    if not _warm_start_pays(stages, size, settings):
+        stages = stages[1:]
+    if horizon.weeks >= ROLLING_MIN_WEEKS:
+        too_big = size > WHOLE_MODEL_LIMIT
+        share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
+        roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share, solve)
+        if roster is not None:
+            result.first_feasible_seconds = time.perf_counter() - began
+            result.status = "FEASIBLE"
+            # A whole model beyond the limit is only built to evaluate the roster exactly.
+            stages = [] if too_big else [stage for stage in stages if stage is not warm_stage]
+    guided_found = False
+    for index, (stage_pack, share, capped, guided) in enumerate(stages):
+        final = index == len(stages) - 1
+        if guided_found and not guided and not final and stages[index - 1][0] == stage_pack:
+            continue  # the guided attempt at this level succeeded: no unguided repeat
+        stage_model = build_model(
+            department, stage_pack, horizon, caps=caps if capped else None, fairness_guide=guided
+        )
+        if roster is not None:
+            complete_hint(stage_model, roster, settings)
+        if guided and roster is not None:
+            banded = _feasible_roster(
+                stage_model, replace(settings, time_limit=settings.time_limit * share / 2)
+            )
+            if banded is None:
+                continue
+            stage_model.model.ClearHints()
+            complete_hint(stage_model, banded, settings)
+        spent = 0.0 if settings.deterministic else time.perf_counter() - began
+        left = settings.time_limit - spent
+        # Keep a little time back for the exact re-evaluation of the returned roster.
+        budget = (
+            left - FINAL_RESERVE * settings.time_limit if final else min(left, settings.time_limit * share)
+        )
+        if stages[index] is warm_stage:
+            patience = min(left, settings.time_limit * WARM_START_PATIENCE)
+            status, roster_values, bound = _first_roster(stage_model, settings, max(1.0, budget), patience)
+        else:
+            lns = roster is not None and final and lns_pays(stage_model, budget)
+            first = _FirstSolution(began) if roster is None else None
+            status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns, first)
+            if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
+                result.first_feasible_seconds = first.seconds
+        if status == "INFEASIBLE" and roster is None:
+            result.status = status
+            remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
+            precheck = precheck_cover(department, pack, horizon)
+            result.diagnosis = precheck or diagnose(department, pack, horizon, settings, remaining)
+            break
+        if status in ("OPTIMAL", "FEASIBLE"):
+            guided_found = guided
+            roster = {k for k, v in stage_model.x.items() if roster_values[v.Index()]}
+            if result.first_feasible_seconds is None:
+                result.first_feasible_seconds = time.perf_counter() - began
+            result.status = status if final else "FEASIBLE"
+            if final:
+                result.bound = bound
+                roster_model = stage_model
+            elif capped:
+                exact = fix_roster(stage_model, roster, settings)
+                level = max(r.priority for r in stage_pack.rules if not r.hard)
+                for rule in stage_pack.rules:
+                    if rule.priority == level and not rule.hard:
+                        caps[rule.id] = sum(_value(exact, t) for t in stage_model.ledgers[rule.id].penalty)
+    if roster is not None:
+        full = roster_model if roster_model is not None else build_model(department, pack, horizon)
+        _record_roster(result, full, pack, roster, settings)
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _first_roster(
+    roster_model: RosterModel, settings: SolveSettings, budget: float, patience: float
+) -> tuple[str, list[int], float | None]:
+    """The warm-start stage: wait up to `patience` for a first roster, then optimise it for what
+    is left of `budget` (a large window or year may need longer than its share to find one)."""
+    solver = cpsat_solver(replace(settings, time_limit=max(1.0, max(budget, patience))))
+    solver.parameters.stop_after_first_solution = True
+    if settings.deterministic:
+        # Parallel workers race to the first roster (which one reports first depends on the
+        # clock); one thread interleaving the same subsolvers finds the same roster every time.
+        solver.parameters.num_workers = 1
+    if len(roster_model.x) > PRESOLVE_FREE_FIRST_ROSTER:
+        solver.parameters.cp_model_presolve = False
+    status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return status, [], None
+    values = list(solver.ResponseProto().solution)
+    spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
+    if status == "FEASIBLE" and budget - spent >= 1.0:
+        set_hint(roster_model.model, values)
+        again = cpsat_solver(replace(settings, time_limit=budget - spent))
+        improved = STATUS_NAMES[again.Solve(roster_model.model)]
+        if improved in ("OPTIMAL", "FEASIBLE"):
+            values = list(again.ResponseProto().solution)
+            return improved, values, float(again.BestObjectiveBound())
+    return status, values, None
+
+
+def _warm_start_pays(stages: list, combinations: int, settings: SolveSettings) -> bool:
+    """Whether the first-roster stage pays. With one priority level, a model CP-SAT presolves
+    readily and no LNS to follow, the final stage is one CP-SAT solve that finds its own first
+    rosters (feasibility jump, within seconds): a separate first roster only costs time."""
+    if len(stages) != 2 or combinations > PRESOLVE_FREE_FIRST_ROSTER:
+        return True
+    return combinations <= LNS_VARS_PER_SECOND * settings.time_limit * (1 - WARM_START_SHARE)
+
+
+def lns_pays(roster_model: RosterModel, budget: float) -> bool:
+    """Whether our large-neighbourhood search is worth its steps for this model and budget."""
+    return len(roster_model.x) <= LNS_VARS_PER_SECOND * budget
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Notes when a solve found its first roster (seconds since `began`)."""
+
+    def __init__(self, began: float) -> None:
+        super().__init__()
+        self.began = began
+        self.seconds: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.seconds is None:
+            self.seconds = time.perf_counter() - self.began
+
+
+def _optimise(
+    roster_model: RosterModel,
+    settings: SolveSettings,
+    budget: float,
+    lns: bool,
+    first: _FirstSolution | None = None,
+) -> tuple[str, list[int], float | None]:
+    """(status, best value of every model variable, bound) of one stage.
+
+    With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
+    side on two threads, or one after the other when the solve must be deterministic. `first`,
+    when given, notes the time of the stage's first roster (a solve with no first-roster stage).
+    """
+    if lns and not settings.deterministic and settings.workers >= 2:
+        portfolio = solve_with_lns(roster_model, None, budget, settings)
+        return portfolio.status, portfolio.values, portfolio.bound
+    share = CPSAT_SHARE if lns else 1.0
+    solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget * share)))
+    status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return status, [], None
+    values = list(solver.ResponseProto().solution)
+    if lns and status == "FEASIBLE":
+        spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
+        work = roster_model.model.Clone()
+        values, _ = improve(roster_model, work, values, budget - spent, settings)
+    return status, values, float(solver.BestObjectiveBound())
+
+
+def _record_roster(
+    result: SolveResult, full: RosterModel, pack: RulePack, roster: set, settings: SolveSettings
+) -> None:
+    """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed)."""
+    exact = fix_roster(full, roster, settings)
+    result.assignments = _assignments(roster)
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        result.status = "FEASIBLE"
+    for rule in pack.rules:
+        if rule.hard:
+            continue
+        ledger = full.ledgers.get(rule.id)
+        result.penalties[rule.id] = sum(_value(exact, t) for t in ledger.penalty) if ledger else 0
+        result.units[rule.id] = sum(_value(exact, t) for t in ledger.units) if ledger else 0
+    # The objective of the roster returned, every penalty at its exact count (in OR-Tools 9.15
+    # ObjectiveValue() can belong to another solution when a worker finishes at the time limit).
+    result.objective = float(sum(result.penalties.values()))
+    if result.bound is not None:
+        result.bound = min(result.bound, result.objective)
+
+
+def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
+    """Solve a clone with x fixed to `chosen`, minimising the objective.
+
+    With the roster fixed, every relaxed penalty variable drops to its least value, which is the
+    exact violation count of docs/engine-spec.md. Returns (clone solver, clone) or None.
+    """
+    clone = roster_model.model.Clone()
+    clone.ClearHints()
+    for key, var in roster_model.x.items():
+        clone.Add(clone.GetIntVarFromProtoIndex(var.Index()) == int(key in chosen))
+    # Minimise every unit too, so penalty variables of zero-weight rules are exact as well.
+    terms = [t for ledger in roster_model.ledgers.values() for t in (*ledger.penalty, *ledger.units)]
+    # Variables keep their indices in the clone, so the original expressions apply to it.
+    clone.Minimize(sum(t.coef * t.var for t in terms))
+    # Deterministic settings keep this deterministic too: with x fixed, auxiliary variables can
+    # have several optimal values, and the hint built from them must not depend on which worker
+    # finished first.
+    solver = cpsat_solver(replace(settings, time_limit=max(5.0, settings.time_limit * 0.1)))
+    if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
+def _feasible_roster(roster_model: RosterModel, settings: SolveSettings) -> set | None:
+    """Any roster satisfying the model's constraints, ignoring its objective (a fast first step)."""
+    clone = roster_model.model.Clone()
+    clone.ClearObjective()
+    solver = cpsat_solver(settings)
+    if solver.Solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}
+
+
+def complete_hint(roster_model: RosterModel, hint: set, settings: SolveSettings) -> bool:
+    """Hint every variable: fix x to the warm roster and read the implied values."""
+    solver = fix_roster(roster_model, hint, settings)
+    if solver is None:
+        return False
+    for index in range(len(roster_model.model.Proto().variables)):
+        var = roster_model.model.GetIntVarFromProtoIndex(index)
+        roster_model.model.AddHint(var, solver.Value(var))
+    return True
+
+
+def diagnose(
+    department: Department, pack: RulePack, horizon: Horizon, settings: SolveSettings, time_limit: float
+) -> list[str]:
+    """Name the hard rule groups and inputs that conflict, from a core of assumption literals."""
+    roster_model = build_model(department, pack, horizon, diagnose=True)
+    literals = list(roster_model.groups.values())
+    roster_model.model.AddAssumptions(literals)
+    solver = cpsat_solver(SolveSettings(time_limit=time_limit, workers=1, seed=settings.seed))
+    status = solver.Solve(roster_model.model)
+    if status != cp_model.INFEASIBLE:
+        return ["the rules conflict, but no smaller conflicting set was found within the time limit"]
+    core_indices = set(solver.SufficientAssumptionsForInfeasibility())
+    core = [key for key, var in roster_model.groups.items() if var.Index() in core_indices]
+    return explain_core(roster_model, core)

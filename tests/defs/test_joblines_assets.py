@@ -1,0 +1,53 @@
+"""Job-line assets: one clinical-year partition materialised into a DuckDB warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+
+from roster_pipeline.defs.common.resources import WarehouseResource
+from roster_pipeline.defs.joblines.assets import (
+    coming_year,
+    joblines_assets,
+    joblines_defs,
+    joblines_monthly_schedule,
+)
+from roster_pipeline.joblines.data import sample_catalogue
+
+
+def test_materialise_one_year(tmp_path) -> None:
+    catalogue = tmp_path / "catalogue.csv"
+    sample_catalogue().assign(min_staffing=0).to_csv(catalogue, index=False)
+    path = tmp_path / "w.duckdb"
+    config = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue), "time_limit": 15}
+    result = dg.materialize(
+        [joblines_assets],
+        partition_key="2027",
+        resources={"warehouse": WarehouseResource(duckdb_path=str(path))},
+        run_config={"ops": {"joblines_assets": {"config": config}}},
+    )
+    assert result.success
+    con = duckdb.connect(str(path))
+    try:
+        assert con.execute("SELECT count(DISTINCT line_id) FROM joblines_lines").fetchone()[0] == 4
+        status, violations = con.execute("SELECT status, violations FROM joblines_metrics").fetchone()
+        assert status in ("OPTIMAL", "FEASIBLE") and violations == 0
+        assert con.execute("SELECT count(*) FROM joblines_compliance WHERE NOT ok").fetchone()[0] == 0
+        assert con.execute("SELECT sum(headcount) FROM joblines_term_view").fetchone()[0] == 20
+        assert con.execute("SELECT count(*) FROM joblines_capacity").fetchone()[0] == 200
+        assert set(
+            r[0] for r in con.execute("SELECT DISTINCT clinical_year FROM joblines_lines").fetchall()
+        ) == {"2027"}
+    finally:
+        con.close()
+
+
+def test_definitions_and_schedule() -> None:
+    defs = joblines_defs()
+    assert defs.resolve_job_def("joblines_job") is not None
+    assert coming_year(dt.datetime(2026, 11, 1)) == "2027"
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 1, 5))
+    request = joblines_monthly_schedule(context)
+    assert request.partition_key == "2027"
