@@ -21,8 +21,8 @@ from roster_pipeline.defs.joblines.assets import joblines_assets, output_frames
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.digests import CLAUDE_LABEL, TEMPLATE_LABEL
 from roster_pipeline.explain.jobline_digest import CatalogueMismatch, jobline_digest, load_catalogue
-from roster_pipeline.joblines.request import run
 from roster_pipeline.joblines.data import sample_catalogue
+from roster_pipeline.joblines.request import run
 
 httpx: Any = getattr(sdk_base, "httpx2", None) or sdk_base.httpx
 KEY = "sk-ant-test-joblines-SECRET"

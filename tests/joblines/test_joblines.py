@@ -14,12 +14,12 @@ from pandera.errors import SchemaError
 from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.cli import register_cli
-from roster_pipeline.joblines.request import run_request
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.metrics import gini, hamming, line_affinity, metrics
 from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
 from roster_pipeline.joblines.patterns import candidate_patterns, max_terms, pattern_affinity
 from roster_pipeline.joblines.relaxation import lower_bound
+from roster_pipeline.joblines.request import run_request
 from roster_pipeline.joblines.solve import (
     JoblineSettings,
     best_line_affinities,
