@@ -1,38 +1,23 @@
-"""The one place that assembles the Dagster Definitions (`workspace.yaml` loads this module)."""
-
-from __future__ import annotations
+"""The Dagster code location: merges each domain's `defs/<domain>/definitions.py` (workspace.yaml
+loads this module). Shared resources are built once here, from ROSTER_* environment variables."""
 
 import dagster as dg
 
 from roster_pipeline.defs.common.resources import default_resources
-from roster_pipeline.defs.explain.assets import explain_defs
-from roster_pipeline.defs.joblines.assets import joblines_defs
-from roster_pipeline.defs.rosters.assets import (
-    fairness_dashboard,
-    ingest_department,
-    weekly_roster,
-)
-from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule, weekly_roster_job
-from roster_pipeline.defs.sql_models.assets import build_models_asset
+from roster_pipeline.defs.explain import definitions as explain
+from roster_pipeline.defs.joblines import definitions as joblines
+from roster_pipeline.defs.rosters import definitions as rosters
+from roster_pipeline.defs.sql_models import definitions as sql_models
+
+DOMAINS = (rosters, sql_models, explain, joblines)
 
 
 def build_definitions() -> dg.Definitions:
-    """Registrar rosters, explanation digests and job lines (sharing the warehouse resource)."""
-    return dg.Definitions.merge(roster_definitions(), explain_defs(), joblines_defs(with_resources=False))
-
-
-def roster_definitions() -> dg.Definitions:
-    return dg.Definitions(
-        assets=[
-            ingest_department,
-            weekly_roster,
-            build_models_asset(),
-            fairness_dashboard,
-        ],
-        jobs=[weekly_roster_job],
-        schedules=[weekly_planning_schedule],
-        resources=default_resources(),
-        executor=dg.in_process_executor,
+    """Every domain's Definitions on one set of shared resources, run in process."""
+    resources = default_resources()
+    return dg.Definitions.merge(
+        *(domain.definitions(resources) for domain in DOMAINS),
+        dg.Definitions(executor=dg.in_process_executor),
     )
 
 

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from roster_pipeline.definitions import build_definitions
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.explain.assets import (
     ClaudeResource,
@@ -74,9 +75,7 @@ def test_digest_assets_write_the_warehouse_and_show_markdown(
 
 
 def test_explain_defs_merge_with_the_pipeline() -> None:
-    from roster_pipeline.definitions import build_definitions
-
-    defs = build_definitions()  # definitions.py merges explain_defs() in
+    defs = build_definitions()  # definitions.py merges defs/explain/definitions.py in
     defs.resolve_all_job_defs()
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"weekly_manager_digest", "registrar_notices", "jobline_digest"} <= keys

@@ -11,9 +11,9 @@ from roster_pipeline.defs.common.resources import WarehouseResource
 from roster_pipeline.defs.joblines.assets import (
     coming_year,
     joblines_assets,
-    joblines_defs,
     joblines_monthly_schedule,
 )
+from roster_pipeline.defs.joblines.definitions import definitions as joblines_definitions
 from roster_pipeline.joblines.data import sample_catalogue
 
 
@@ -45,7 +45,7 @@ def test_materialise_one_year(tmp_path) -> None:
 
 
 def test_definitions_and_schedule() -> None:
-    defs = joblines_defs()
+    defs = joblines_definitions()
     assert defs.resolve_job_def("joblines_job") is not None
     assert coming_year(dt.datetime(2026, 11, 1)) == "2027"
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 1, 5))

@@ -1,4 +1,5 @@
-"""Roster weeks: Monday to Sunday in Melbourne time, with four future weeks open for planning."""
+"""Partitions shared by the domains: roster weeks (Monday to Sunday in Melbourne time, four future
+weeks open for planning) and clinical years (job lines and their digest)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,9 @@ weekly_partitions = dg.WeeklyPartitionsDefinition(
     timezone=TIMEZONE,
     end_offset=PLANNING_WEEKS_AHEAD + 1,  # the current week plus the next four
 )
+# Assets up to the SQL models run a range of weeks in one run, so `dagster asset materialize
+# --partition-range` needs no daemon and weekly_roster solves the weeks of a range in order.
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+CLINICAL_YEARS = [str(y) for y in range(2026, 2031)]
+clinical_years = dg.StaticPartitionsDefinition(CLINICAL_YEARS)

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from roster_pipeline.core.department_io import read_tables
 from roster_pipeline.core.warehouse import DuckDBWarehouse, Warehouse
 
 
@@ -20,8 +21,6 @@ class DepartmentSource(dg.ConfigurableResource):
     path: str
 
     def read_raw(self) -> dict[str, pd.DataFrame]:
-        from roster_pipeline.core.department_io import read_tables
-
         return read_tables(self.path)
 
 

@@ -2,24 +2,28 @@
 notices (written to `digests`, `llm_calls`), and a job-line digest per clinical year (written to
 `jobline_digests`, `jobline_llm_calls`), all shown as markdown in the Dagster UI. Claude writes
 when ANTHROPIC_API_KEY is set; otherwise, or when the API fails, the labelled template digest gives
-the same facts. The language model never fails the pipeline.
-
-Merge into the Definitions with `explain_defs()` (see docs/explanations.md)."""
+the same facts. The language model never fails the pipeline."""
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict
 from typing import Any
 
 import dagster as dg
 import pandas as pd
 
-from roster_pipeline.defs.common.partitions import weekly_partitions
+from roster_pipeline.core.domain import Horizon
+from roster_pipeline.core.rules import load_pack
+from roster_pipeline.defs.common.partitions import SINGLE_RUN, clinical_years, weekly_partitions
+from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
-from roster_pipeline.defs.joblines.assets import clinical_years
-from roster_pipeline.defs.rosters.assets import SINGLE_RUN, WAREHOUSE_POOL
-from roster_pipeline.explain.claude import DEFAULT_MODEL, CallRecord, ClaudeClient
+from roster_pipeline.defs.explain.resources import ClaudeResource
+from roster_pipeline.explain.claude import CallRecord, ClaudeClient
+from roster_pipeline.explain.digests import manager_digest, registrar_notice
+from roster_pipeline.explain.facts import RosterContext, normalise_assignments
+from roster_pipeline.explain.jobline_digest import CatalogueMismatch, load_catalogue
+from roster_pipeline.explain.jobline_digest import jobline_digest as compose_jobline_digest
+from roster_pipeline.planning.weekly import department_for_week, week_monday
 
 DIGEST_COLUMNS = [
     ("source", "VARCHAR"),
@@ -53,22 +57,6 @@ JOBLINE_DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
     ],
     "jobline_llm_calls": [("clinical_year", "VARCHAR"), ("kind", "VARCHAR"), *CALL_COLUMNS],
 }
-
-
-class ClaudeResource(dg.ConfigurableResource):
-    """The Claude client. `api_key` blank means: read ANTHROPIC_API_KEY at run time (so the key is
-    never part of run config); no key at all means template digests."""
-
-    api_key: str = ""
-    model: str = DEFAULT_MODEL
-    timeout: float = 60.0
-    max_retries: int = 2
-
-    def client(self, on_call: Any = None) -> ClaudeClient:
-        key = self.api_key or os.environ.get("ANTHROPIC_API_KEY", "")
-        return ClaudeClient(
-            api_key=key, model=self.model, timeout=self.timeout, max_retries=self.max_retries, on_call=on_call
-        )
 
 
 def write_digest_rows(
@@ -108,11 +96,6 @@ def digest_metadata(shown: list[Any], client: ClaudeClient, name: str = "digest"
 def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, week: dt.date):
     """The week's roster as the weekly solve saw it: source tables, history and fairness ledger
     from the warehouse, and the week's assignments."""
-    from roster_pipeline.core.domain import Horizon
-    from roster_pipeline.core.rules import load_pack
-    from roster_pipeline.explain.facts import RosterContext, normalise_assignments
-    from roster_pipeline.planning.weekly import department_for_week
-
     history = wh.query(
         "SELECT registrar_id, date, shift FROM roster_assignments WHERE date >= ? AND date < ?",
         [week - dt.timedelta(days=14), week],
@@ -183,8 +166,6 @@ def _per_week(
 ) -> tuple[list[tuple[dt.date, list[Any]]], ClaudeClient]:
     """Compose and write the digests of every week of the run, in order (a backfill is one run);
     returns (week, digests) pairs and the client whose records were written with them."""
-    from roster_pipeline.planning.weekly import week_monday
-
     wh = warehouse.open()
     client = claude.client()
     out = []
@@ -209,8 +190,6 @@ def weekly_manager_digest(
     solver: SolverSettings,
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
-    from roster_pipeline.explain.digests import manager_digest
-
     def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
         return [manager_digest(ctx, client=client, previous=_previous_facts(wh, week))]
 
@@ -231,8 +210,6 @@ def registrar_notices(
     solver: SolverSettings,
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
-    from roster_pipeline.explain.digests import registrar_notice
-
     def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
         return [registrar_notice(ctx, rid, client=client) for rid in sorted(ctx.department.registrars)]
 
@@ -294,14 +271,14 @@ def jobline_digest(
     warehouse: WarehouseResource,
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
-    from roster_pipeline.explain.jobline_digest import CatalogueMismatch, jobline_digest, load_catalogue
-
     year = context.partition_key
     wh = warehouse.open()
     client = claude.client()
     lines, compliance, metrics = year_tables(wh, year)
     try:
-        digests = jobline_digest(year, lines, compliance, metrics, load_catalogue(config.catalogue), client)
+        digests = compose_jobline_digest(
+            year, lines, compliance, metrics, load_catalogue(config.catalogue), client
+        )
     except CatalogueMismatch as err:
         raise dg.Failure(str(err)) from err
     rows = _rows(digests, client.model, sub_key="line_id")
@@ -316,15 +293,4 @@ def jobline_digest(
             "lines": facts["lines"],
             "compliant_lines": facts["compliant_lines"],
         }
-    )
-
-
-def explain_resources() -> dict[str, dg.ConfigurableResource]:
-    return {"claude": ClaudeResource(model=os.environ.get("ROSTER_CLAUDE_MODEL") or DEFAULT_MODEL)}
-
-
-def explain_defs() -> dg.Definitions:
-    """Assets and the Claude resource, to merge with the pipeline's Definitions."""
-    return dg.Definitions(
-        assets=[weekly_manager_digest, registrar_notices, jobline_digest], resources=explain_resources()
     )

@@ -12,12 +12,15 @@ from collections.abc import Mapping
 import dagster as dg
 import pandas as pd
 
-from roster_pipeline.defs.common.resources import WarehouseResource, default_resources
-from roster_pipeline.joblines.request import JOBLINE_TABLES, output_frames, run
+from roster_pipeline.defs.common.partitions import CLINICAL_YEARS, clinical_years
+from roster_pipeline.defs.common.pools import WAREHOUSE_POOL, WAREHOUSE_TAGS
+from roster_pipeline.defs.common.resources import WarehouseResource
+from roster_pipeline.joblines.data import TEMPLATES
+from roster_pipeline.joblines.objective import ObjectiveWeights
+from roster_pipeline.joblines.request import JOBLINE_TABLES, REQUEST_DEFAULTS, output_frames, run
 
-CLINICAL_YEARS = [str(y) for y in range(2026, 2031)]
-clinical_years = dg.StaticPartitionsDefinition(CLINICAL_YEARS)
-WAREHOUSE_TAGS = {"roster/warehouse": "duckdb"}
+DEFAULTS = REQUEST_DEFAULTS  # one source for the request's defaults (CLI, Dagster and the docs)
+WEIGHTS = ObjectiveWeights()
 
 
 class CapacityOverride(dg.Config):
@@ -28,24 +31,28 @@ class CapacityOverride(dg.Config):
 
 
 class ObjectiveWeightsConfig(dg.Config):
-    affinity: int = 1
-    clumping: int = 1
-    attractiveness: int = 1
+    """Every weight of the job-line objective, and the "too similar" threshold."""
+
+    affinity: int = WEIGHTS.affinity
+    clumping: int = WEIGHTS.clumping
+    attractiveness: int = WEIGHTS.attractiveness
+    similar: int = WEIGHTS.similar
+    min_hamming: int = WEIGHTS.min_hamming
 
 
 class JoblinesRequest(dg.Config):
     """The planning request: counts, term template, capacity overrides, affinity profile, time limit."""
 
-    pgy1: int = 80
-    pgy2: int = 40
-    fte: float = 1.0
-    terms: list[int] = [10, 10, 10, 10, 12]
-    catalogue: str = "sample"
+    pgy1: int = DEFAULTS["pgy1"]
+    pgy2: int = DEFAULTS["pgy2"]
+    fte: float = DEFAULTS["fte"]
+    terms: list[int] = TEMPLATES[DEFAULTS["terms"]]
+    catalogue: str = DEFAULTS["catalogue"]
     capacity_overrides: list[CapacityOverride] = []
-    affinity_profile: str = "default"
-    time_limit: float = 420.0
-    workers: int = 2
-    seed: int = 0
+    affinity_profile: str = DEFAULTS["affinity_profile"]
+    time_limit: float = DEFAULTS["time_limit"]
+    workers: int = DEFAULTS["workers"]
+    seed: int = DEFAULTS["seed"]
     weights: ObjectiveWeightsConfig = ObjectiveWeightsConfig()
 
     def as_request(self) -> dict:
@@ -65,7 +72,7 @@ def write_year(warehouse: WarehouseResource, year: str, frames: Mapping[str, pd.
 @dg.multi_asset(
     specs=[dg.AssetSpec(["joblines", name], group_name="joblines") for name in JOBLINE_TABLES],
     partitions_def=clinical_years,
-    pool="roster_warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def joblines_assets(context: dg.AssetExecutionContext, config: JoblinesRequest, warehouse: WarehouseResource):
     """Generate the clinical year's PGY1/PGY2 job lines and store them in the warehouse."""
@@ -109,16 +116,4 @@ def joblines_monthly_schedule(context: dg.ScheduleEvaluationContext):
         return dg.SkipReason(f"clinical year {year} is not a job-line partition")
     return dg.RunRequest(
         run_key=f"joblines:{year}:{context.scheduled_execution_time:%Y-%m}", partition_key=year
-    )
-
-
-def joblines_defs(with_resources: bool = True) -> dg.Definitions:
-    """Assets, job and schedule; `with_resources=False` when merging into definitions that already
-    provide the `warehouse` resource."""
-    resources = {"warehouse": default_resources()["warehouse"]} if with_resources else {}
-    return dg.Definitions(
-        assets=[joblines_assets],
-        jobs=[joblines_job],
-        schedules=[joblines_monthly_schedule],
-        resources=resources,
     )

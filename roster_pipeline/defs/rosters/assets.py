@@ -11,20 +11,21 @@ import time
 import dagster as dg
 import pandas as pd
 
-from roster_pipeline.defs.common.partitions import weekly_partitions
+from data_contracts import ContractError, validate_department
+from roster_pipeline.core.domain import frame_hash
+from roster_pipeline.core.rules import load_pack
+from roster_pipeline.defs.common.partitions import SINGLE_RUN, weekly_partitions
+from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters import dashboard
+from roster_pipeline.planning.weekly import department_for_week, plan_week, week_monday
+from roster_pipeline.solver import SolveSettings
 
 INGEST_TABLES = ("registrars", "shift_types", "cover", "leave", "preferences", "training", "partners")
-WAREHOUSE_POOL = "roster_warehouse"  # one writer at a time on the DuckDB file
 CONTRACTS_HOLD = "contracts_hold"
 NO_HARD_VIOLATIONS = "no_hard_violations"
 COVER_MET = "cover_met"
 PRIVATE_COLUMNS = ("email", "reason", "note")  # never shown in previews (leave reasons, notes are private)
-# Assets up to the SQL models run a range of weeks in one run, so `dagster asset materialize
-# --partition-range` needs no daemon and weekly_roster solves the weeks of a range in order.
-# (The dashboard is one week per run, so its metadata is per week.)
-SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 
 # --------------------------------------------------------------------------- contracts
@@ -67,8 +68,6 @@ def contract_failure(problems: list, what: str) -> dg.Failure:
 
 def validated_tables(source: DepartmentSource) -> dict[str, pd.DataFrame]:
     """All department tables through `validate_department`, or a `dg.Failure` listing the problems."""
-    from data_contracts import ContractError, validate_department
-
     try:
         return validate_department(source.read_raw())
     except ContractError as err:
@@ -104,8 +103,6 @@ def ingest_department(department: DepartmentSource):
     """Read the department once and validate it with `data_contracts.validate_department`: every
     table against its pandera model, then the cross-table checks. All problems of all tables are
     raised together in one step failure (table, row, column, message), so nothing downstream runs."""
-    from roster_pipeline.core.domain import frame_hash
-
     tables = validated_tables(department)
     for spec in INGEST_SPECS:
         table = spec.key.path[-1]
@@ -205,10 +202,6 @@ def weekly_roster(
     warehouse: WarehouseResource,
     solver: SolverSettings,
 ) -> dg.MaterializeResult:
-    from roster_pipeline.core.rules import load_pack
-    from roster_pipeline.planning.weekly import department_for_week, plan_week, week_monday
-    from roster_pipeline.solver import SolveSettings
-
     started = time.monotonic()
     tables = validated_tables(department)
     pack = load_pack(solver.rule_pack)

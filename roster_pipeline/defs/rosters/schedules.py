@@ -7,10 +7,10 @@ import datetime as dt
 import dagster as dg
 
 from roster_pipeline.defs.common.partitions import PLANNING_WEEKS_AHEAD, TIMEZONE, weekly_partitions
+from roster_pipeline.defs.common.pools import WAREHOUSE_TAGS
 
 # One run = ingest and contracts, the week's solve, the SQL models and the dashboard, in one process;
 # the tag lets dagster.yaml allow one DuckDB-writing run at a time.
-WAREHOUSE_TAGS = {"roster/warehouse": "duckdb"}
 
 weekly_roster_job = dg.define_asset_job(
     "weekly_roster_job",

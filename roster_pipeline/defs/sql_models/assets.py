@@ -12,6 +12,7 @@ import sqlglot
 from sqlglot import exp
 
 from roster_pipeline.core.warehouse import FACT_TABLES
+from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import WarehouseResource
 from roster_pipeline.defs.sql_models.checks import MODEL_CHECKS
 
@@ -94,7 +95,7 @@ def build_models_asset(folder: Path = SQL_DIR) -> dg.AssetsDefinition:
         specs=specs,
         check_specs=check_specs,
         can_subset=True,
-        pool="roster_warehouse",
+        pool=WAREHOUSE_POOL,
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def sql_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

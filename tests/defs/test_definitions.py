@@ -1,0 +1,53 @@
+"""The code location: each domain's Definitions stands alone, they merge into one, and the job-line
+run config offers every request key with the use case's own defaults."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from roster_pipeline.definitions import build_definitions
+from roster_pipeline.defs.explain import definitions as explain
+from roster_pipeline.defs.joblines import definitions as joblines
+from roster_pipeline.defs.joblines.assets import JoblinesRequest
+from roster_pipeline.defs.rosters import definitions as rosters
+from roster_pipeline.defs.sql_models import definitions as sql_models
+from roster_pipeline.joblines.request import plan_from_request
+
+DOMAINS = {
+    rosters: {"weekly_roster", "validated_department", "fairness_dashboard", "ingest/registrars"},
+    sql_models: {"fairness_weekly", "fairness_cumulative", "cover_shortfalls", "request_satisfaction"},
+    explain: {"weekly_manager_digest", "registrar_notices", "jobline_digest"},
+    joblines: {"joblines/lines", "joblines/metrics", "joblines/capacity"},
+}
+
+
+def _keys(defs: dg.Definitions) -> set[str]:
+    return {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+
+
+def test_each_domain_loads_on_its_own_and_the_location_merges_them() -> None:
+    merged = build_definitions()
+    for domain, expected in DOMAINS.items():
+        defs = domain.definitions()
+        defs.resolve_all_job_defs()  # every job and its resources resolve without the other domains
+        assert expected <= _keys(defs)
+        assert expected <= _keys(merged)
+    assert {"weekly_roster_job", "joblines_job"} <= {job.name for job in merged.resolve_all_job_defs()}
+
+
+def test_job_line_run_config_has_every_weight_and_the_request_defaults() -> None:
+    config = JoblinesRequest()
+    assert set(config.weights.model_dump()) == {
+        "affinity",
+        "clumping",
+        "attractiveness",
+        "similar",
+        "min_hamming",
+    }
+    # An empty run config asks for the same plan and settings as an empty request on the CLI.
+    from_dagster = plan_from_request(config.as_request())
+    from_cli = plan_from_request({})
+    assert from_dagster[2] == from_cli[2]
+    assert from_dagster[0].weeks == from_cli[0].weeks
+    assert from_dagster[0].cohort.equals(from_cli[0].cohort)
+    assert from_dagster[2].weights.min_hamming == 3 and from_dagster[2].time_limit == 420.0
