@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
 import pandas as pd
 
 # table -> (column, SQL type); every table carries week_start, the Monday of the week it belongs to.
@@ -134,8 +135,6 @@ class DuckDBWarehouse:
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
-        import duckdb
-
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path)

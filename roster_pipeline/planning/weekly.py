@@ -15,8 +15,9 @@ import pandas as pd
 from roster_pipeline.core.domain import Department, Horizon, as_date
 from roster_pipeline.core.export import roster_frame
 from roster_pipeline.core.rules import RulePack
-from roster_pipeline.solver import SolveResult, SolveSettings, solve
-from roster_pipeline.validator import ValidationReport, validate_roster
+from roster_pipeline.planning.rosters import plan_roster
+from roster_pipeline.solver import SolveResult, SolveSettings
+from roster_pipeline.validator import ValidationReport
 
 HISTORY_DAYS = 14  # rest, runs and weekends look back at most a fortnight
 MEASURES = ("nights", "weekends", "public_holidays", "hours")
@@ -87,12 +88,11 @@ def plan_week(
 ) -> WeekPlan:
     """Solve one week, validate it with the independent validator and build the warehouse rows."""
     horizon = Horizon(week_start, 1)
-    result = solve(department, pack, horizon, settings)
-    report = None
+    plan = plan_roster(department, pack, horizon, settings)
+    result, report = plan.result, plan.report
     frames: dict[str, pd.DataFrame] = {}
-    if result.feasible:
+    if report is not None:
         assignments = result.assignments[["registrar_id", "date", "shift"]]
-        report = validate_roster(department, pack, horizon, assignments)
         frames["roster_assignments"] = _assignment_rows(department, assignments)
         frames["rule_violations"] = report.to_frame()
         frames["fairness_ledger"] = ledger_rows(
