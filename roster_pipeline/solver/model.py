@@ -4,12 +4,18 @@ In the style of OR-Tools' shift_scheduling_sat.py: one boolean per registrar, da
 helpers that post a rule either as a hard constraint or as an exactly-counted soft penalty. Every
 soft unit variable equals the violation count defined in docs/engine-spec.md, so the objective can
 be recomputed independently by the validator.
+
+Fixed days: a model may be built with only a `window` of horizon days as variables; every other
+horizon day is then a constant taken from `fixed` (a current roster), exactly as history days are.
+Rules are still posted over the whole horizon, so this is the full model with the days outside the
+window pinned, only smaller (minimal-change re-solves, roster_pipeline/explain/window.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
@@ -56,7 +62,11 @@ def matches(shift: ShiftType, selector: dict) -> bool:
 
 
 class RosterModel:
-    """Variables and posting helpers for one department, rule pack and horizon."""
+    """Variables and posting helpers for one department, rule pack and horizon.
+
+    `window` (default: every horizon day) names the horizon days that get variables; the others
+    are constants from `fixed`, (registrar, day) -> shift code, as history days are (see above).
+    """
 
     def __init__(
         self,
@@ -65,6 +75,9 @@ class RosterModel:
         horizon: Horizon,
         diagnose: bool = False,
         exact: bool = False,
+        *,
+        window: Iterable[dt.date] | None = None,
+        fixed: Mapping[tuple[str, dt.date], str] | None = None,
     ):
         self.department = department
         self.exact = exact
@@ -81,6 +94,9 @@ class RosterModel:
             for r in department.history_before(horizon.start).itertuples(index=False)
         }
         self.approved_leave = department.leave_days("approved")
+        self.horizon_days = frozenset(horizon.days)
+        self.window = self.horizon_days if window is None else frozenset(window) & self.horizon_days
+        self.fixed: Mapping[tuple[str, dt.date], str] = fixed or {}
         self.x: dict[tuple[str, dt.date, str], cp_model.IntVar] = {}
         self.ledgers: dict[str, RuleLedger] = defaultdict(RuleLedger)
         self.groups: dict[tuple, cp_model.IntVar] = {}
@@ -117,7 +133,7 @@ class RosterModel:
         for rid, registrar in self.registrars.items():
             forbidden = self._forbidden_shifts(registrar)
             for day in self.horizon.days:
-                if self._leave_removes_var(rid, day):
+                if day not in self.window or self._leave_removes_var(rid, day):
                     continue
                 day_vars = []
                 for code, shift in self.shifts.items():
@@ -132,14 +148,23 @@ class RosterModel:
         """Whether the work status of `day` is known (history or horizon)."""
         return self.known_start <= day <= self.horizon.end
 
+    def fixed_shift(self, rid: str, day: dt.date) -> str | None:
+        """The shift `rid` works on a constant day: `fixed` inside the horizon, history before it."""
+        return self.fixed.get((rid, day)) if day in self.horizon_days else self.history.get((rid, day))
+
     def shift_lit(self, rid: str, day: dt.date, code: str) -> Lit:
-        """Literal for registrar `rid` working `code` on `day` (history days are constants)."""
-        if day in self.horizon:
+        """Literal for registrar `rid` working `code` on `day` (days outside the window are constants)."""
+        if day in self.window:
             return self.x.get((rid, day, code), False)
-        return self.history.get((rid, day)) == code
+        return self.fixed_shift(rid, day) == code
 
     def day_shift_lits(self, rid: str, day: dt.date, selector: dict | None = None) -> list[tuple[str, Lit]]:
         """(code, literal) for every shift matching `selector` that `rid` could work on `day`."""
+        if day not in self.window:
+            code = self.fixed_shift(rid, day)
+            if code is None or code not in self.shifts:
+                return []
+            return [(code, True)] if selector is None or matches(self.shifts[code], selector) else []
         out = []
         for code in self.codes(selector):
             lit = self.shift_lit(rid, day, code)
@@ -160,10 +185,18 @@ class RosterModel:
         """Literal: `rid` works a shift matching `selector` on `day` (False on unknown days)."""
         if not self.known(day):
             return False
+        if day not in self.window:
+            return bool(self.day_shift_lits(rid, day, selector))
         key = ("works", rid, day, repr(sorted((selector or {}).items())))
         if key not in self._cache:
             lits = [lit for _, lit in self.day_shift_lits(rid, day, selector)]
             self._cache[key] = self.or_lit(lits)
+        return self._cache[key]
+
+    def memo(self, key: tuple, build: Callable[[], Lit]) -> Lit:
+        """The literal stored under `key`, built by `build()` on first use (one literal per pattern)."""
+        if key not in self._cache:
+            self._cache[key] = build()
         return self._cache[key]
 
     def or_lit(self, lits: list[Lit]) -> Lit:
@@ -211,7 +244,8 @@ class RosterModel:
             self.group_rules[key] = rule
         return [self.groups[key]]
 
-    def _add_soft(self, rule: Rule, var: cp_model.IntVar | int, coef: int, price: int = 1) -> None:
+    def add_soft(self, rule: Rule, var: cp_model.IntVar | int, coef: int, price: int = 1) -> None:
+        """Count `coef` x `var` violation units of a soft rule, priced at its weight x `price`."""
         ledger = self.ledgers[rule.id]
         ledger.units.append(Term(coef, var))
         if rule.weight * coef * price:
@@ -233,7 +267,7 @@ class RosterModel:
             self.model.AddBoolOr([negate(lit) for lit in live]).OnlyEnforceIf(self.group_literal(rule, group))
             return
         bound = "exact" if self.exact else "at_least"
-        self._add_soft(rule, self.and_lit(live, bound) if live else 1, coef, price)
+        self.add_soft(rule, self.and_lit(live, bound) if live else 1, coef, price)
 
     def at_most_one(self, rule: Rule, lits: list[Lit], group: tuple = ()) -> None:
         """Hard: at most one of `lits` is true (constants from history count)."""
@@ -269,7 +303,7 @@ class RosterModel:
             if units and rule.hard:
                 self.forbid(rule, [True], group)
             elif units:
-                self._add_soft(rule, units, coef)
+                self.add_soft(rule, units, coef)
             return
         low, high = span
         if high <= upper:
@@ -286,7 +320,7 @@ class RosterModel:
             self.model.Add(divisor * quotient >= expr - upper)
             self.model.Add(divisor * quotient <= expr - upper + divisor - 1)
             self.model.AddMaxEquality(excess, [0, quotient])
-        self._add_soft(rule, excess, coef)
+        self.add_soft(rule, excess, coef)
 
     def at_least(
         self,
@@ -304,7 +338,7 @@ class RosterModel:
     def add_constant_penalty(self, rule: Rule, units: int, price: int = 1) -> None:
         """A penalty fixed by the data (e.g. a request for an ineligible shift)."""
         if units:
-            self._add_soft(rule, units, 1, price)
+            self.add_soft(rule, units, 1, price)
 
     def registrars_for(self, rule: Rule) -> list[str]:
         """Registrar ids a rule applies to."""

@@ -1,0 +1,66 @@
+"""Count rules: shifts of a type, shifts in a rolling window, weekends worked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from roster_pipeline.core.rules import Rule
+from roster_pipeline.solver.constraints.common import Poster, count_expr, rolling_windows
+from roster_pipeline.solver.model import ONE_DAY, Lit, RosterModel, negate
+
+
+def post_max_shifts_of_type(m: RosterModel, rule: Rule) -> None:
+    selector = dict(rule.params["selector"])
+    for rid in m.registrars_for(rule):
+        expr, top = count_expr(m, rid, list(m.horizon.days), selector)
+        m.limit(rule, expr, int(rule.params["max"]), (0, top))
+
+
+def post_max_shifts_in_window(m: RosterModel, rule: Rule) -> None:
+    selector = dict(rule.params["selector"])
+    for rid in m.registrars_for(rule):
+        for window in rolling_windows(m, int(rule.params["days"])):
+            expr, top = count_expr(m, rid, window, selector)
+            m.limit(rule, expr, int(rule.params["max"]), (0, top))
+
+
+def horizon_weekends(m: RosterModel) -> list[tuple[dt.date, dt.date]]:
+    """(Saturday, Sunday) of every weekend with at least one day in the horizon."""
+    first = m.horizon.start - dt.timedelta(days=(m.horizon.start.weekday() - 5) % 7)
+    out = []
+    while first <= m.horizon.end:
+        sunday = first + ONE_DAY
+        if first in m.horizon or sunday in m.horizon:
+            out.append((first, sunday))
+        first += dt.timedelta(days=7)
+    return out
+
+
+def weekend_lit(m: RosterModel, rid: str, weekend: tuple[dt.date, dt.date]) -> Lit:
+    """Literal: `rid` works on the Saturday or the Sunday of `weekend` (built once per weekend)."""
+
+    def build() -> Lit:
+        sat, sun = m.works(rid, weekend[0]), m.works(rid, weekend[1])
+        return negate(m.and_lit([negate(sat), negate(sun)]))
+
+    return m.memo(("weekend", rid, weekend[0]), build)
+
+
+def post_weekend_limit(m: RosterModel, rule: Rule) -> None:
+    weekends = horizon_weekends(m)
+    for rid in m.registrars_for(rule):
+        lits = [weekend_lit(m, rid, w) for w in weekends]
+        if rule.params.get("max") is not None:
+            m.limit(rule, sum(lits), int(rule.params["max"]), (0, len(lits)))
+        if rule.params.get("window") is not None:
+            size = int(rule.params["window"])
+            for i in range(len(lits) - size + 1):
+                window = lits[i : i + size]
+                m.limit(rule, sum(window), int(rule.params["max_in_window"]), (0, size))
+
+
+POSTERS: dict[str, Poster] = {
+    "max_shifts_of_type": post_max_shifts_of_type,
+    "max_shifts_in_window": post_max_shifts_in_window,
+    "weekend_limit": post_weekend_limit,
+}
