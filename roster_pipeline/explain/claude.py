@@ -77,7 +77,7 @@ class ClaudeClient:
 
     def _client(self) -> Any:
         if self._sdk is None:
-            import anthropic
+            import anthropic  # optional and heavy (about 2 s): only a call with a key needs it
 
             kwargs: dict[str, Any] = {
                 "api_key": self._api_key,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 from roster_pipeline.core.export import roster_frame, write_roster_csv
 from roster_pipeline.explain.facts import RosterContext, load_context
 from roster_pipeline.planning.sample import write_sample
@@ -37,7 +39,6 @@ def solved_sample(
     return ctx
 
 
-def _empty():
-    import pandas as pd
-
+def _empty() -> pd.DataFrame:
+    """An empty roster: the context is loaded once before the sample is solved."""
     return pd.DataFrame(columns=["registrar_id", "date", "shift"])

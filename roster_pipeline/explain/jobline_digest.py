@@ -20,6 +20,7 @@ import pandas as pd
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.digests import TEMPLATE_LABEL, Digest, compose_digest
 from roster_pipeline.explain.privacy import pseudonyms, restore_pseudonyms
+from roster_pipeline.joblines.data import sample_catalogue
 
 JOBLINE_SYSTEM = """You write a short overview of a clinical year's PGY1/PGY2 job lines for a
 hospital medical workforce unit. Use ONLY the JSON facts given. Compliance was decided by an
@@ -37,8 +38,6 @@ class CatalogueMismatch(ValueError):
 
 def load_catalogue(source: str) -> pd.DataFrame:
     """The rotation catalogue: "sample" or a CSV path, as in a planning request's `catalogue`."""
-    from roster_pipeline.joblines.data import sample_catalogue
-
     return sample_catalogue() if source == "sample" else pd.read_csv(source)
 
 

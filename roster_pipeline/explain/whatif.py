@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import Rule, RulePack
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
+from roster_pipeline.explain.window import build_window_model
 from roster_pipeline.solver import SolveSettings, solve
 from roster_pipeline.validator import validate_roster
 
@@ -229,8 +230,6 @@ def local_resolve(
     (a constant of the model, see window.py), the rest is re-optimised from the current roster as a
     hint, under every rule over the whole horizon. None when no roster exists inside that window
     (the caller then re-solves the whole horizon, which also diagnoses infeasibility)."""
-    from roster_pipeline.explain.window import build_window_model
-
     began = time.perf_counter()
     window = local_window(days)
     current = {(r, d): s for r, d, s in ctx.assignments.itertuples(index=False)}

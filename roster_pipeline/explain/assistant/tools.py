@@ -1,0 +1,172 @@
+"""The assistant's four read-only tools: their schema for Claude and their implementations, which
+read computed facts (the roster, the validator's report, counterfactual and what-if re-solves on
+copies). Results carry registrar ids, never names or private notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from roster_pipeline.explain import resolve as rs
+from roster_pipeline.explain.counterfactual import explain_assignment
+from roster_pipeline.explain.facts import RosterContext, fairness_report, schedule, summary
+from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
+
+TOOLS: list[dict[str, Any]] = [
+    {
+        "name": "show_schedule",
+        "description": "Roster assignments, filtered by week (Monday date or 'next week'), registrar "
+        "id and/or site code.",
+        "input_schema": {
+            "type": "object",
+            "properties": {
+                "week": {"type": "string", "description": "YYYY-MM-DD Monday, 'this week', 'next week'"},
+                "registrar": {"type": "string", "description": "registrar id, e.g. R001"},
+                "site": {"type": "string"},
+            },
+        },
+    },
+    {
+        "name": "explain_assignment",
+        "description": "Why a registrar works a shift: cover, leave, eligible colleagues, requests, "
+        "fairness, and a counterfactual re-solve forbidding the assignment (cost change per rule, or the "
+        "binding rules if no roster exists without it). Give a date, or a shift kind to take the first.",
+        "input_schema": {
+            "type": "object",
+            "properties": {
+                "registrar": {"type": "string"},
+                "date": {"type": "string", "description": "YYYY-MM-DD"},
+                "kind": {"type": "string", "enum": ["day", "evening", "night", "long-day", "on-call"]},
+            },
+            "required": ["registrar"],
+        },
+    },
+    {
+        "name": "what_if",
+        "description": "Apply one change to a copy of the inputs, re-solve, and return who moves and "
+        "the penalties before and after. change=cover needs date, shift (code) and people; "
+        "change=leave needs registrar, start (and end); change=rule needs rule_id and param+value, or "
+        "enabled=false.",
+        "input_schema": {
+            "type": "object",
+            "properties": {
+                "change": {"type": "string", "enum": ["cover", "leave", "rule"]},
+                "date": {"type": "string"},
+                "shift": {"type": "string"},
+                "people": {"type": "integer", "minimum": 0, "maximum": 50},
+                "registrar": {"type": "string"},
+                "start": {"type": "string"},
+                "end": {"type": "string"},
+                "rule_id": {"type": "string"},
+                "param": {"type": "string"},
+                "value": {"type": "number"},
+                "enabled": {"type": "boolean"},
+            },
+            "required": ["change"],
+        },
+    },
+    {
+        "name": "fairness_report",
+        "description": "Fairness per measure (nights, weekends, public holidays, hours): this period, "
+        "fair share, carried balance, deviation and rank; optionally for one registrar.",
+        "input_schema": {"type": "object", "properties": {"registrar": {"type": "string"}}},
+    },
+]
+TOOL_NAMES = tuple(t["name"] for t in TOOLS)
+
+
+class ToolInputError(ValueError):
+    """Invalid tool input; returned to the model as an error result, never raised to the user."""
+
+
+def _date(value: Any, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ToolInputError(f"{what} must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _registrar(ctx: RosterContext, value: Any) -> str:
+    try:
+        return rs.registrar_id(ctx, str(value))
+    except rs.ResolveError as exc:
+        raise ToolInputError(str(exc)) from exc
+
+
+def run_tool(
+    ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | None = None
+) -> dict[str, Any]:
+    """Run one tool on validated input. Results carry ids, never names or private notes."""
+    if not isinstance(args, dict):
+        raise ToolInputError("tool input must be an object")
+    if name == "show_schedule":
+        week = None
+        if args.get("week"):
+            week = rs.week_start(ctx, str(args["week"]), today)
+            if week is None:
+                raise ToolInputError(f"unknown week {args['week']!r}")
+        rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
+        site = str(args["site"]).upper() if args.get("site") else None
+        if site is not None and site not in ctx.department.sites:
+            raise ToolInputError(f"unknown site {site!r}; sites: {list(ctx.department.sites)}")
+        rows = schedule(ctx, week, rid, site)
+        return {"week_start": week.isoformat() if week else None, "assignments": rows, "count": len(rows)}
+    if name == "explain_assignment":
+        rid = _registrar(ctx, args.get("registrar", ""))
+        rows = schedule(ctx, None, rid)
+        if args.get("date"):
+            day = _date(args["date"], "date")
+            rows = [r for r in rows if r["date"] == day.isoformat()]
+        if args.get("kind"):
+            rows = [r for r in rows if r["kind"] == args["kind"]]
+        if not rows:
+            return {"registrar_id": rid, "assignment": None, "message": "no such assignment in the roster"}
+        first = rows[0]
+        result = explain_assignment(ctx, rid, dt.date.fromisoformat(first["date"]), first["shift"])
+        result["all_matching"] = [f"{r['date']} {r['shift']}" for r in rows]
+        return result
+    if name == "what_if":
+        return what_if(ctx, [_change(ctx, args)]).to_dict()
+    if name == "fairness_report":
+        rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
+        return {"summary": summary(ctx), "fairness": fairness_report(ctx, rid)}
+    raise ToolInputError(f"unknown tool {name!r}; tools: {TOOL_NAMES}")
+
+
+def _change(ctx: RosterContext, args: dict[str, Any]) -> Change:
+    """The what_if tool's input as a validated Change."""
+    kind = args.get("change")
+    if kind == "cover":
+        shift = str(args.get("shift", ""))
+        if shift not in ctx.department.shift_types:
+            raise ToolInputError(f"unknown shift {shift!r}; shifts: {sorted(ctx.department.shift_types)}")
+        people = args.get("people")
+        if not isinstance(people, int) or not 0 <= people <= 50:
+            raise ToolInputError("people must be an integer 0..50")
+        day = _date(args.get("date"), "date")
+        if day not in ctx.horizon:
+            raise ToolInputError(f"{day} is outside the roster")
+        return Change("cover", date=day, shift=shift, people=people)
+    if kind == "leave":
+        start = _date(args.get("start"), "start")
+        end = _date(args["end"], "end") if args.get("end") else start
+        return Change("leave", registrar_id=_registrar(ctx, args.get("registrar", "")), start=start, end=end)
+    if kind == "rule":
+        if args.get("enabled") is False:
+            return Change("rule", rule_id=str(args.get("rule_id")), enabled=False)
+        if "value" not in args or not isinstance(args["value"], int | float):
+            raise ToolInputError("a rule change needs a numeric value")
+        return Change(
+            "rule", rule_id=str(args.get("rule_id")), param=str(args.get("param")), value=args["value"]
+        )
+    raise ToolInputError("change must be cover, leave or rule")
+
+
+def safe_tool(
+    ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | None = None
+) -> tuple[dict[str, Any], bool]:
+    """(result, is_error): bad input and what-if errors come back as error results."""
+    try:
+        return run_tool(ctx, name, args, today), False
+    except (ToolInputError, WhatIfError, rs.ResolveError) as exc:
+        return {"error": str(exc)}, True
