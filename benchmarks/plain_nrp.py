@@ -2,7 +2,8 @@
 
 One boolean per employee, day and shift; the nine hard rules posted in the simplest way; the
 objective as defined; CP-SAT with 2 workers, seed 0, 60 s by default. It shares only the file
-parser with the engine import (roster_pipeline.nrp.parse_instance). Usage:
+parser (roster_pipeline.nrp.parse) and the native scorer (roster_pipeline.nrp.score) with the
+engine run. Usage:
 
     .venv/bin/python benchmarks/plain_nrp.py ../shared/benchmarks/nrp/Instance4.txt --time-limit 60
 """
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from roster_pipeline.nrp import NrpInstance, evaluate_solution, parse_instance
+from roster_pipeline.nrp.parse import NrpInstance, parse_instance
+from roster_pipeline.nrp.score import evaluate_solution
 
 Var = cp_model.IntVar
 
