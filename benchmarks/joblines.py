@@ -15,10 +15,10 @@ import statistics
 from typing import Any
 
 from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.lines import snapshot_frame
 from roster_pipeline.joblines.metrics import metrics
 from roster_pipeline.joblines.progress import at
 from roster_pipeline.joblines.request import JoblineRun, run, summary
-from roster_pipeline.joblines.solve import snapshot_frame
 
 CHECKPOINTS = (5, 10, 30, 60, 120, 300, 420)
 COLUMNS = (

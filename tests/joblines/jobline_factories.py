@@ -10,8 +10,8 @@ from ortools.sat.python import cp_model
 
 from affinity import default_profile
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
+from roster_pipeline.joblines.model import build
 from roster_pipeline.joblines.objective import ObjectiveWeights
-from roster_pipeline.joblines.solve import build
 
 
 @functools.cache

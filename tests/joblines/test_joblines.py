@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from pandera.errors import SchemaError
 
 from affinity import default_profile, scale_weights
+from roster_pipeline.joblines import solve
 from roster_pipeline.joblines.checker import check, violations
 from roster_pipeline.joblines.cli import register_cli
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
+from roster_pipeline.joblines.lines import snapshot_frame
 from roster_pipeline.joblines.metrics import gini, hamming, line_affinity, metrics
+from roster_pipeline.joblines.model import best_line_affinities, scored_patterns
 from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
 from roster_pipeline.joblines.patterns import candidate_patterns, max_terms, pattern_affinity
 from roster_pipeline.joblines.relaxation import lower_bound
 from roster_pipeline.joblines.request import run_request
-from roster_pipeline.joblines.solve import (
-    JoblineSettings,
-    best_line_affinities,
-    scored_patterns,
-    snapshot_frame,
-    solve_joblines,
+from roster_pipeline.joblines.rules import (
+    LEAVE_POSTERS,
+    LINE_POSTERS,
+    POSTERS,
+    RULE_GROUPS,
+    TEMPLATE_POSTERS,
+    TERM_POSTERS,
 )
+from roster_pipeline.joblines.solve import JoblineSettings, solve_joblines
 
 FAST = JoblineSettings(time_limit=15, workers=2, seed=0)
 
@@ -96,6 +103,24 @@ def test_infeasible_is_diagnosed_in_words() -> None:
     result = solve_joblines(plan, settings=JoblineSettings(time_limit=10, fallback=False))
     assert result.status == "INFEASIBLE"
     assert "clinical experiences" in result.diagnosis[0]
+
+
+def test_no_lines_after_the_first_lines_is_a_status_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the full model gives no lines in the time left, the result says so (was a RuntimeError)."""
+    unknown = (None, None, cp_model.UNKNOWN, SimpleNamespace(points=[]), 0.0)
+    monkeypatch.setattr(solve, "_optimise", lambda *args: unknown)
+    plan = Plan.build(sample_cohort(2, 1), template("5-term"), small_catalogue())
+    result = solve_joblines(plan, settings=FAST)
+    assert result.status == "UNKNOWN" and not result.feasible
+    assert result.lines.empty and result.objective is None and result.first_feasible_seconds is not None
+    assert "raise the time limit" in result.diagnosis[0]
+
+
+def test_every_rule_group_has_one_poster() -> None:
+    scopes = (TEMPLATE_POSTERS, LEAVE_POSTERS, LINE_POSTERS, TERM_POSTERS)
+    assert list(POSTERS) == [g for scope in scopes for g in scope]
+    assert sorted(POSTERS) == sorted(RULE_GROUPS)
+    assert all(post.__name__ == f"post_{group}" for group, post in POSTERS.items())
 
 
 def test_fallback_drops_excludable_minimum_staffing() -> None:

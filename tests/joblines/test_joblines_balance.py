@@ -13,17 +13,10 @@ from jobline_factories import first_solution, leave_weeks, small_plan
 from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.balance import Table, _apply, _candidates, _exchanges, balance
 from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.lines import snapshot_frame
+from roster_pipeline.joblines.model import best_line_affinities, line_rules
 from roster_pipeline.joblines.objective import ObjectiveWeights, evaluate
-from roster_pipeline.joblines.solve import (
-    JoblineSettings,
-    _adopt,
-    _fixed,
-    _line_space,
-    best_line_affinities,
-    cost_model,
-    line_rules,
-    snapshot_frame,
-)
+from roster_pipeline.joblines.solve import JoblineSettings, _adopt, _fixed, _line_space, cost_model
 
 WEIGHTS = ObjectiveWeights(affinity=1, clumping=1, attractiveness=1, similar=2, min_hamming=3)
 
@@ -87,7 +80,8 @@ def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
     )
     found = _adopt(built.model, space, values, table.rotations)
     assert found is not None
-    assert _fixed(built.model, found, JoblineSettings()).ObjectiveValue() == table.total()
+    solver = _fixed(built.model, found, JoblineSettings())
+    assert solver is not None and solver.ObjectiveValue() == table.total()
     lines = snapshot_frame(plan, space.rotations(found), leave_weeks(plan, built, found))
     rot = plan.catalogue.rotations
     report = check(lines, rot, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing)

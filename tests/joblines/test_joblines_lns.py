@@ -10,8 +10,9 @@ import pandas as pd
 from jobline_factories import first_solution, leave_weeks, small_plan
 
 from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.lines import snapshot_frame
 from roster_pipeline.joblines.lns import TermCycle, improve_lines, line_cells
-from roster_pipeline.joblines.solve import JoblineSettings, _fixed, _line_space, snapshot_frame
+from roster_pipeline.joblines.solve import JoblineSettings, _fixed, _line_space
 
 
 def test_search_improves_and_keeps_the_distance_floor() -> None:
@@ -37,7 +38,7 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
     assert not seen or seen[-1] == best
     assert int(space.distances(found).min()) >= floor and int((space.distances(found) < 3).sum()) <= close
     solver = _fixed(built.model, found, JoblineSettings())  # the model accepts the lines as they are
-    assert solver.ObjectiveValue() == best
+    assert solver is not None and solver.ObjectiveValue() == best
     rot = plan.catalogue.rotations
     lines = snapshot_frame(plan, space.rotations(found), leave_weeks(plan, built, found))
     report = check(lines, rot, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing)
@@ -117,3 +118,13 @@ def test_line_space_scores_match_the_catalogue() -> None:
     expected = [sum(int(pop[r]) * w for r, w in zip(row, weeks, strict=True)) for row in rotations]
     assert list(space.scores(values)) == expected
     assert isinstance(snapshot_frame(plan, rotations, leave_weeks(plan, built, values)), pd.DataFrame)
+
+
+def test_fixed_returns_none_for_lines_the_model_rejects() -> None:
+    plan = small_plan()
+    built, values, _ = first_solution()
+    space = _line_space(plan, built)
+    broken = values.copy()
+    broken[space.y_index[0, 0]] = 1  # every rotation in line 0's first term: not exactly one
+    assert _fixed(built.model, values, JoblineSettings()) is not None
+    assert _fixed(built.model, broken, JoblineSettings()) is None
