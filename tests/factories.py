@@ -299,3 +299,36 @@ def random_department(seed: int, registrars: int = 6, weeks: int = 1, history: b
 
 def horizon(weeks: int = 1) -> Horizon:
     return Horizon(start=START, weeks=weeks)
+
+
+def day(offset: int) -> dt.date:
+    """START + offset days (negative offsets are history days)."""
+    return START + dt.timedelta(days=offset)
+
+
+def registrar_row(rid: str, home: str = "A", sites: str = "A|B", fte: float = 1.0) -> dict:
+    """A registrar table row: no skills, contract hours 40 * fte."""
+    return {
+        "registrar_id": rid,
+        "name": f"Dr {rid}",
+        "grade": "registrar",
+        "home_site": home,
+        "sites": sites,
+        "skills": "",
+        "fte": fte,
+        "contract_hours": 40 * fte,
+        "email": "",
+    }
+
+
+def tiny_department(registrars: list[dict], **tables: list[dict]) -> Department:
+    """A department of `registrars`, the day/evening/night shifts at sites A and B, no cover unless
+    given, and any other tables as lists of row dicts."""
+    frames = {
+        "registrars": pd.DataFrame(registrars),
+        "shift_types": shift_types(),
+        "cover": pd.DataFrame(columns=["date", "days", "site", "shift", "skill", "min", "target", "max"]),
+    }
+    for name, rows in tables.items():
+        frames[name] = pd.DataFrame(rows)
+    return Department(tables=frames)
