@@ -20,7 +20,8 @@ from ortools.sat.python import cp_model
 
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RULE_TYPES, Rule, RulePack
-from roster_pipeline.solver.constraints import post_rule
+from roster_pipeline.solver import constraints
+from roster_pipeline.solver.constraints import POSTERS, post_rule
 from roster_pipeline.solver.model import RosterModel
 from roster_pipeline.validator import validate_roster
 
@@ -499,8 +500,11 @@ def broken_groups(rule_type: str, case: Case, rows: Rows) -> int:
 # ---------------------------------------------------------------- the tests
 
 
-def test_every_rule_type_has_a_case() -> None:
-    assert set(CASES) == set(RULE_TYPES)
+def test_every_rule_type_has_a_case_and_exactly_one_poster() -> None:
+    assert set(CASES) == set(RULE_TYPES) == set(POSTERS)
+    groups = [constraints.hours, constraints.rest, constraints.runs, constraints.counts]
+    groups += [constraints.cover, constraints.leave, constraints.preferences, constraints.fairness]
+    assert sum(len(group.POSTERS) for group in groups) == len(POSTERS)
 
 
 # A known solver defect, kept visible (strict: the test fails once it is fixed, then drop the mark).
