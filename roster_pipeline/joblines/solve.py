@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -351,6 +352,12 @@ def _no_lines_message(status: int) -> str:
     return f"first lines found, but the full model gave none in the time left ({name}); raise the time limit"
 
 
+def _without_lines(status: int, started: float, diagnosis: list[str], **found: Any) -> JoblineResult:
+    """A result with no lines: CP-SAT's status name, the diagnosis, and what was `found` before."""
+    name = STATUS_NAMES.get(status, str(status))
+    return JoblineResult(name, None, None, time.monotonic() - started, pd.DataFrame(), diagnosis, **found)
+
+
 def solve_joblines(
     plan: Plan, profile: AffinityProfile | None = None, settings: JoblineSettings | None = None
 ) -> JoblineResult:
@@ -379,14 +386,7 @@ def solve_joblines(
                 diagnosis,
                 dropped_minimums(plan, relaxed, solver),
             )
-    return JoblineResult(
-        STATUS_NAMES.get(status, str(status)),
-        None,
-        None,
-        time.monotonic() - started,
-        pd.DataFrame(),
-        diagnosis,
-    )
+    return _without_lines(status, started, diagnosis)
 
 
 def _optimised_result(
@@ -400,15 +400,9 @@ def _optimised_result(
     first_seconds = time.monotonic() - started
     built, solver, status, progress, floor = _optimise(plan, profile, settings, started, first)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return JoblineResult(
-            STATUS_NAMES.get(status, str(status)),
-            None,
-            None,
-            time.monotonic() - started,
-            pd.DataFrame(),
-            [_no_lines_message(status)],
-            first_feasible_seconds=first_seconds,
-            progress=progress.points,
+        diagnosis = [_no_lines_message(status)]
+        return _without_lines(
+            status, started, diagnosis, first_feasible_seconds=first_seconds, progress=progress.points
         )
     return JoblineResult(
         STATUS_NAMES[status],
