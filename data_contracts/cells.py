@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,10 @@ NA = np.nan
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 _LOOSE_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
+# No count, weight, hour or balance of a department comes near this; larger numbers are typing
+# errors, and would overflow pandas' int64 columns or the solver's integer arithmetic.
+LARGEST = 10**9
+Number = TypeVar("Number", int, float)
 
 
 def is_blank(value: object) -> bool:
@@ -129,12 +134,19 @@ def parse_int(value: object) -> object:
     if isinstance(value, bool | np.bool_):
         raise ValueError("is not a whole number")
     if isinstance(value, int | np.integer):
-        return int(value)
+        return _in_range(int(value))
     if isinstance(value, float | np.floating) and float(value).is_integer():
-        return int(value)
+        return _in_range(int(value))
     if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
-        return int(float(value))
+        return _in_range(int(value.strip().split(".")[0]))
     raise ValueError("is not a whole number")
+
+
+def _in_range(number: Number) -> Number:
+    """The number, or `ValueError` when its size is beyond `LARGEST` (see there)."""
+    if abs(number) > LARGEST:
+        raise ValueError(f"is too large (the limit is {LARGEST:,})")
+    return number
 
 
 def parse_float(value: object) -> object:
@@ -147,9 +159,13 @@ def parse_float(value: object) -> object:
         number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValueError("is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError("is not a finite number")
-    return number
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number):
+        raise ValueError("is not a number")
+    if math.isinf(number):
+        raise ValueError(f"is too large (the limit is {LARGEST:,})")
+    return _in_range(number)
 
 
 Parser = Callable[[object], object]

@@ -7,8 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from data_contracts import ContractError
-from roster_pipeline.core.department_io import load_department
+from data_contracts.roster import validate_roster_table
+from roster_pipeline.core.department_io import load_department, read_csv
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import RulePack, RulePackError, load_pack
 
@@ -27,8 +30,25 @@ def department_or_exit(path: str) -> Department:
     except ContractError as error:
         print(f"department {path} failed its data contracts:\n{error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from error
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         print(f"department {path}: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from error
+
+
+def roster_or_exit(path: str, department: Department) -> pd.DataFrame:
+    """Read a roster CSV (registrar_id, date, shift) whose every row the department can explain, or
+    exit naming the file, row and column (an unknown registrar or shift is bad input, not a broken rule)."""
+    file = Path(path)
+    try:
+        if not file.is_file():
+            raise FileNotFoundError(f"no such file {file}")
+        frame = read_csv(file, table="roster")
+        return validate_roster_table(frame, department.registrars, department.shift_types)
+    except ContractError as error:
+        print(f"roster {path} is not a usable roster:\n{error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from error
+    except FileNotFoundError as error:
+        print(f"roster {path}: {error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from error
 
 

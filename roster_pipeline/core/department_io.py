@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
-from data_contracts import TABLES, validate_department
+from data_contracts import TABLES, ContractError, Problem, validate_department
 from roster_pipeline.core.domain import Department
 
 WORKBOOK = "department.xlsx"
@@ -52,21 +56,92 @@ def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def read_csv(file: Path) -> pd.DataFrame:
-    """An all-string frame; blank cells and blank lines become NaN (so rows keep line numbers)."""
+def read_csv(file: Path, table: str | None = None) -> pd.DataFrame:
+    """An all-string frame; blank cells and blank lines become NaN (so rows keep line numbers).
+
+    The text is decoded by `decode_csv`; a file that cannot be read raises `ContractError` naming
+    the table (default: the file stem) and the file.
+    """
+    table = table or file.stem.strip().lower()
+    text = decode_csv(file, table)
     options = {"keep_default_na": False, "na_values": [""], "skip_blank_lines": False}
     try:
-        return pd.read_csv(file, dtype=str, encoding="utf-8-sig", **options)
+        return pd.read_csv(io.StringIO(text), dtype=str, **options)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except pd.errors.ParserError as error:
+        raise ContractError(
+            [Problem(table, None, None, f"{file.name} is not a readable CSV: {error}")]
+        ) from None
+
+
+def decode_csv(file: Path, table: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order
+    mark, or else Windows-1252 / Latin-1 (what Excel on Windows saves as "CSV") when the bytes are not
+    valid UTF-8. Other bytes raise `ContractError` naming the file, the encoding and the line."""
+    data = file.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        message = f"{file.name} line {line} holds NUL bytes: it is not a text CSV; save it as CSV UTF-8"
+        raise ContractError([Problem(table, None, None, message)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data[: utf8.start].count(b"\n") + 1
+            byte = data[utf8.start]
+            message = (
+                f"{file.name} line {line}: byte 0x{byte:02x} is neither UTF-8 nor Windows-1252/Latin-1; "
+                "save the file as CSV UTF-8"
+            )
+            raise ContractError([Problem(table, None, None, message)]) from None
 
 
 def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     """Every sheet of a workbook as object frames, with time cells as 'HH:MM' strings."""
-    sheets = pd.read_excel(
-        path, sheet_name=None, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[""]
-    )
+    try:
+        sheets = pd.read_excel(
+            path, sheet_name=None, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[""]
+        )
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        message = f"{path.name} is not a readable Excel workbook ({type(error).__name__}: {error})"
+        raise ContractError([Problem(path.stem, None, None, message)]) from None
+    problems = workbook_problems(path)
+    if problems:
+        raise ContractError(problems)
     return {str(name).strip().lower(): frame.map(_time_to_text) for name, frame in sheets.items()}
+
+
+def workbook_problems(path: Path) -> list[Problem]:
+    """Merged cells, and formulas with no saved value (a workbook written by a script and never
+    opened in Excel): pandas would read both as blanks. Formulas with a saved value are accepted."""
+    formulas = openpyxl.load_workbook(path, data_only=False)
+    values = openpyxl.load_workbook(path, data_only=True)
+    problems = []
+    for sheet in formulas.worksheets:
+        table = sheet.title.strip().lower()
+        header = {cell.column: str(cell.value).strip().lower() for cell in sheet[1] if cell.value is not None}
+        for merged in sheet.merged_cells.ranges:
+            column = header.get(merged.min_col, merged.start_cell.column_letter)
+            message = f"cells {merged.coord} are merged; unmerge them and fill in every cell"
+            problems.append(Problem(table, merged.min_row, column, message))
+        saved = values[sheet.title]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and saved[cell.coordinate].value is None:
+                    column = header.get(cell.column, cell.column_letter)
+                    message = (
+                        f"cell {cell.coordinate} holds the formula {cell.value} with no saved value; "
+                        "open and save the workbook in Excel, or type the value"
+                    )
+                    problems.append(Problem(table, cell.row, column, message))
+    return problems
 
 
 def _time_to_text(value: object) -> object:

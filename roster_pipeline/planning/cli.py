@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from roster_pipeline.core.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -18,16 +16,21 @@ from roster_pipeline.core.cli_common import (
     department_or_exit,
     iso_date,
     pack_or_exit,
+    roster_or_exit,
 )
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.core.export import roster_frame, write_roster_csv, write_roster_xlsx
 from roster_pipeline.planning.rosters import horizon_for, plan_roster, plan_summary, report_summary
-from roster_pipeline.planning.sample import write_sample
+from roster_pipeline.planning.sample import sample_size_problem, write_sample
 from roster_pipeline.solver import SolveSettings
 from roster_pipeline.validator import validate_roster
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    problem = sample_size_problem(args.registrars, args.sites, args.weeks)
+    if problem:
+        print(f"roster sample: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     out = write_sample(
         Path(args.out),
         registrars=args.registrars,
@@ -64,11 +67,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     department = department_or_exit(args.department)
     pack = pack_or_exit(args.rules)
-    roster = pd.read_csv(args.roster, dtype=str)
-    missing = {"registrar_id", "date", "shift"} - set(roster.columns)
-    if missing:
-        print(f"roster {args.roster}: missing column(s) {', '.join(sorted(missing))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    roster = roster_or_exit(args.roster, department)
     horizon = horizon_for(roster, args.start, args.weeks)
     report = validate_roster(department, pack, horizon, roster)
     if args.summary:

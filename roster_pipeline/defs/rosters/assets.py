@@ -72,6 +72,8 @@ def validated_tables(source: DepartmentSource) -> dict[str, pd.DataFrame]:
         return validate_department(source.read_raw())
     except ContractError as err:
         raise contract_failure(err.problems, f"department {source.path}") from err
+    except (FileNotFoundError, ValueError) as err:  # no department there, or not a workbook/folder
+        raise dg.Failure(description=f"department {source.path}: {err}") from err
 
 
 INGEST_SPECS = [

@@ -41,7 +41,7 @@ Capacity arithmetic (per site, per week; shift lengths D/E 8.5 h, N 10.5 h, LD 1
   available seniors can staff (seniors available minus 3 for the night and rest).
 """
 
-from roster_pipeline.planning.sample.assemble import make_sample, write_sample
+from roster_pipeline.planning.sample.assemble import make_sample, sample_size_problem, write_sample
 from roster_pipeline.planning.sample.base import COLUMNS
 from roster_pipeline.planning.sample.capacity import capacity_report
 from roster_pipeline.planning.sample.cover import cover_max, cover_min, site_targets
@@ -53,6 +53,7 @@ __all__ = [
     "cover_max",
     "cover_min",
     "make_sample",
+    "sample_size_problem",
     "site_targets",
     "victorian_public_holidays",
     "write_sample",
