@@ -220,6 +220,10 @@ def _rule_problems(index: int, raw: object) -> list[str]:
     ]
     if "id" not in raw:
         problems.append(f"{where}: missing id")
+    elif not isinstance(raw["id"], str | int) or isinstance(raw["id"], bool):
+        problems.append(
+            f"{where}: id {raw['id']!r} is not text (YAML reads off, no, yes as booleans): quote it"
+        )
     rule_type = raw.get("type")
     if rule_type not in RULE_TYPES:
         return [*problems, f"{where}: unknown type {rule_type!r}; known: {', '.join(sorted(RULE_TYPES))}"]
