@@ -11,20 +11,21 @@ from typing import Any
 
 import pandas as pd
 
-from roster_pipeline.core.domain import (
-    CoverDemand,
-    Department,
-    Horizon,
-    Registrar,
-    ShiftType,
-    as_date,
-    is_blank,
-)
+from data_contracts.cells import is_blank
+from roster_pipeline.core.domain import Department, Horizon, as_date
 from roster_pipeline.core.rules import Rule
+from roster_pipeline.validator.department import (
+    Demand,
+    DepartmentReading,
+    Period,
+    Registrar,
+    Shift,
+    in_scope,
+)
 from roster_pipeline.validator.report import FairnessResult, RosterError
 from roster_pipeline.validator.values import DAY, days_between, exact, row_weight
 
-Selector = Callable[[ShiftType], bool]
+Selector = Callable[[Shift], bool]
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,12 @@ class Worked:
     """One worked shift; `start`/`end` are absolute minutes (date ordinal * 1440 + minute)."""
 
     day: dt.date
-    shift: ShiftType
+    shift: Shift
     start: int
     end: int
 
     @classmethod
-    def of(cls, day: dt.date, shift: ShiftType) -> Worked:
+    def of(cls, day: dt.date, shift: Shift) -> Worked:
         start = day.toordinal() * 1440 + shift.start
         return cls(day, shift, start, start + shift.minutes)
 
@@ -58,32 +59,36 @@ class RosterFacts:
     """The roster and history on known days, indexed for the checks (spec §2)."""
 
     def __init__(self, department: Department, horizon: Horizon, roster: pd.DataFrame) -> None:
-        self.department = department
-        self.horizon = horizon
-        self.registrars = department.registrars
-        self.shift_types = department.shift_types
-        self.known_start = department.known_start(horizon.start)
-        self.days = tuple(days_between(self.known_start, horizon.end))
-        self.h0 = (horizon.start - self.known_start).days  # index of the horizon start in self.days
-        self.shifts: dict[str, dict[dt.date, list[ShiftType]]] = {rid: {} for rid in self.registrars}
-        self._add_history(department.history_before(horizon.start))
+        self.horizon = Period.of(horizon)
+        self.reading = DepartmentReading(department, self.horizon)
+        self.registrars = self.reading.registrars
+        self.shift_types = self.reading.shift_types
+        self.public_holidays = self.reading.public_holidays
+        self.known_start = self.reading.known_start
+        self.days = tuple(days_between(self.known_start, self.horizon.end))
+        self.h0 = (self.horizon.start - self.known_start).days  # index of the horizon start in self.days
+        self.shifts: dict[str, dict[dt.date, list[Shift]]] = {rid: {} for rid in self.registrars}
+        self._add_history()
         self._add_roster(roster)
         self._timelines: dict[str, list[Worked]] = {}
         self.fairness_cache: dict[str, FairnessResult] = {}
 
     # -- loading
 
-    def _shift(self, code: object, where: str) -> ShiftType:
+    def table(self, name: str) -> list[dict[str, Any]]:
+        """The rows of a department table (none when absent)."""
+        return self.reading.rows(name)
+
+    def _shift(self, code: object, where: str) -> Shift:
         shift = self.shift_types.get(str(code).strip())
         if shift is None:
             raise RosterError(f"{where}: unknown shift code {code!r}")
         return shift
 
-    def _add_history(self, history: pd.DataFrame) -> None:
-        for row in history.itertuples(index=False):
-            rid = str(row.registrar_id).strip()
-            if rid in self.shifts and not is_blank(row.shift):
-                self.shifts[rid].setdefault(as_date(row.date), []).append(self._shift(row.shift, "history"))
+    def _add_history(self) -> None:
+        for rid, day, code in self.reading.history:
+            if rid in self.shifts and code is not None:
+                self.shifts[rid].setdefault(day, []).append(self._shift(code, "history"))
 
     def _add_roster(self, roster: pd.DataFrame) -> None:
         missing = {"registrar_id", "date", "shift"} - set(roster.columns)
@@ -102,7 +107,7 @@ class RosterFacts:
 
     # -- per registrar
 
-    def on(self, rid: str, day: dt.date) -> list[ShiftType]:
+    def on(self, rid: str, day: dt.date) -> list[Shift]:
         """Shifts starting on `day` (empty for unknown days and days off)."""
         return self.shifts[rid].get(day, [])
 
@@ -128,7 +133,7 @@ class RosterFacts:
 
     def scope(self, rule: Rule) -> list[Registrar]:
         """Registrars the rule applies to, by id."""
-        return [r for rid, r in sorted(self.registrars.items()) if rule.applies(r)]
+        return [r for _, r in sorted(self.registrars.items()) if in_scope(rule, r)]
 
     def window_indices(self, n: int) -> Iterator[tuple[int, int]]:
         """(first, last) index of each rolling n-day window: ends in the horizon, starts on a known
@@ -154,17 +159,14 @@ class RosterFacts:
 
     # -- department-wide
 
-    @cached_property
+    @property
     def approved_leave(self) -> dict[str, set[dt.date]]:
-        return self.department.leave_days("approved")
+        return self.reading.approved_leave
 
     @cached_property
     def history_totals(self) -> dict[str, dict[str, Any]]:
         """history_totals rows by registrar id."""
-        frame = self.department.table("history_totals")
-        if frame.empty:
-            return {}
-        return {str(row["registrar_id"]).strip(): row for row in frame.to_dict("records")}
+        return {str(row["registrar_id"]).strip(): row for row in self.table("history_totals")}
 
     def history_total(self, rid: str, column: str) -> Fraction:
         """A cumulative count or balance (0 when the row, column or value is missing)."""
@@ -172,8 +174,8 @@ class RosterFacts:
         return Fraction(0) if is_blank(value) else exact(float(value))
 
     @cached_property
-    def demands(self) -> list[CoverDemand]:
-        return self.department.cover_demands(self.horizon)
+    def demands(self) -> list[Demand]:
+        return self.reading.demands()
 
     @cached_property
     def on_shift(self) -> dict[tuple[dt.date, str], set[str]]:
@@ -195,21 +197,21 @@ class RosterFacts:
     def preferences(self) -> list[Preference]:
         """Preference rows of known registrars (`end` blank = `start`, weight blank = 1)."""
         out = []
-        for row in self.department.table("preferences").itertuples(index=False):
-            rid = str(row.registrar_id).strip()
+        for row in self.table("preferences"):
+            rid = str(row["registrar_id"]).strip()
             if rid not in self.registrars:
                 continue
-            start = as_date(row.start)
-            end_value = getattr(row, "end", None)
-            shift_value = getattr(row, "shift", None)
+            start = as_date(row["start"])
+            end_value = row.get("end")
+            shift_value = row.get("shift")
             out.append(
                 Preference(
                     registrar_id=rid,
                     start=start,
                     end=start if is_blank(end_value) else as_date(end_value),
-                    request=str(row.request).strip(),
+                    request=str(row["request"]).strip(),
                     shift=None if is_blank(shift_value) else str(shift_value).strip(),
-                    weight=row_weight(row.weight, 1),
+                    weight=row_weight(row.get("weight"), 1),
                 )
             )
         return out
@@ -221,7 +223,7 @@ class RosterFacts:
                 yield pref, day, request_honoured(pref, self.on(pref.registrar_id, day))
 
 
-def request_honoured(pref: Preference, shifts: list[ShiftType]) -> bool:
+def request_honoured(pref: Preference, shifts: list[Shift]) -> bool:
     """prefer: a matching shift; avoid: no matching shift; day_off: no shift."""
     # Interpretation: `shift` matches a shift whose code OR kind equals it.
     matching = any(pref.shift in (s.code, s.kind) for s in shifts)

@@ -35,5 +35,5 @@ def validate_roster(
         rule_types=rule_types,
         requests_total=len(outcomes),
         requests_honoured=sum(outcomes),
-        fairness={r.id: fairness_result(facts, r) for r in pack.of_type("fairness")},
+        fairness={r.id: fairness_result(facts, r) for r in pack.rules if r.type == "fairness"},
     )

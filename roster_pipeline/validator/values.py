@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from roster_pipeline.core.domain import is_blank
+from data_contracts.cells import is_blank
 
 DAY = dt.timedelta(days=1)
 

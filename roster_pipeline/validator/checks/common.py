@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
-from roster_pipeline.core.domain import ShiftType
 from roster_pipeline.core.rules import Rule
+from roster_pipeline.validator.department import Shift
 from roster_pipeline.validator.facts import RosterFacts, Selector
 from roster_pipeline.validator.report import Violation
 from roster_pipeline.validator.values import exact
@@ -69,7 +69,7 @@ def selector(spec: Mapping[str, Any] | None) -> Selector:
     sites = as_list(spec.get("sites"))
     min_minutes = None if spec.get("min_hours") is None else 60 * exact(spec["min_hours"])
 
-    def match(shift: ShiftType) -> bool:
+    def match(shift: Shift) -> bool:
         return (
             (not kinds or shift.kind in kinds)
             and (not codes or shift.code in codes)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from roster_pipeline.core.domain import CoverDemand
 from roster_pipeline.core.rules import Rule
 from roster_pipeline.validator.checks.common import Check, violation
+from roster_pipeline.validator.department import Demand
 from roster_pipeline.validator.facts import RosterFacts
 from roster_pipeline.validator.report import Violation
 
 
-def _cover_words(f: RosterFacts, demand: CoverDemand) -> tuple[int, str]:
+def _cover_words(f: RosterFacts, demand: Demand) -> tuple[int, str]:
     n = f.headcount(demand.date, demand.shift, demand.skill)
     who = f"{demand.skill} registrar" if demand.skill else "registrar"
     return n, f"{demand.shift} on {demand.date} has {n} {who}{'' if n == 1 else 's'}"

@@ -19,7 +19,7 @@ def _measure_count(f: RosterFacts, rid: str, measure: str) -> int:
     if measure == "weekends":
         return sum(1 for sat in f.weekends if f.weekend_worked(rid, sat))
     if measure == "public_holidays":
-        return sum(1 for w in worked if w.day in f.department.public_holidays)
+        return sum(1 for w in worked if w.day in f.public_holidays)
     if measure == "hours":
         return sum(w.shift.minutes for w in worked)
     raise ValueError(f"unknown fairness measure {measure!r}")
@@ -37,7 +37,7 @@ def _compute_fairness(f: RosterFacts, rule: Rule) -> FairnessResult:
     # Registrars away for the whole horizon are left out: nothing they do this period can move them.
     scope = [r for r in f.scope(rule) if f.available_days(r.registrar_id) > 0]
     counts = {r.registrar_id: _measure_count(f, r.registrar_id, measure) for r in scope}
-    fte_days = {r.registrar_id: round(exact(r.fte) * 100) * f.available_days(r.registrar_id) for r in scope}
+    fte_days = {r.registrar_id: round(r.fte * 100) * f.available_days(r.registrar_id) for r in scope}
     total_a, total_c = sum(fte_days.values()), sum(counts.values())
     # Interpretation: with no available days at all (sum_a = 0) every share is 0.
     shares = {rid: round(Fraction(1000 * a, total_a)) if total_a else 0 for rid, a in fte_days.items()}

@@ -98,7 +98,7 @@ def check_contract_hours(f: RosterFacts, rule: Rule) -> list[Violation]:
     for reg in f.scope(rule):
         rid = reg.registrar_id
         available = f.available_days(rid)
-        target = exact(reg.contract_hours) * 60 * available / 7
+        target = reg.contract_hours * 60 * available / 7
         lo = math.floor(target * exact(rule.params["min_fraction"]))
         hi = math.ceil(target * exact(rule.params["max_fraction"]))
         minutes = _horizon_minutes(f, rid)

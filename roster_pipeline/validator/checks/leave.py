@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from roster_pipeline.core.domain import Registrar, as_date, is_blank, parse_hhmm
+from data_contracts.cells import is_blank
+from roster_pipeline.core.domain import as_date
 from roster_pipeline.core.rules import Rule
 from roster_pipeline.validator.checks.common import Check, hhmm, violation
+from roster_pipeline.validator.department import Registrar, minute_of_day, span_minutes
 from roster_pipeline.validator.facts import RosterFacts
 from roster_pipeline.validator.report import Violation
 from roster_pipeline.validator.values import row_weight
@@ -34,12 +36,12 @@ def check_requested_leave(f: RosterFacts, rule: Rule) -> list[Violation]:
     # The leave `reason` is private and never appears in messages.
     scope = {r.registrar_id for r in f.scope(rule)}
     out = []
-    for row in f.department.table("leave").itertuples(index=False):
-        rid = str(row.registrar_id).strip()
-        if str(row.status).strip() != "requested" or rid not in scope:
+    for row in f.table("leave"):
+        rid = str(row["registrar_id"]).strip()
+        if str(row["status"]).strip() != "requested" or rid not in scope:
             continue
-        first, last = as_date(row.start), as_date(row.end)
-        weight = row_weight(getattr(row, "weight", None), DEFAULT_LEAVE_WEIGHT)
+        first, last = as_date(row["start"]), as_date(row["end"])
+        weight = row_weight(row.get("weight"), DEFAULT_LEAVE_WEIGHT)
         for w in f.timeline(rid, horizon_only=True):
             if first <= w.day <= last:
                 msg = f"{rid} works {w.shift.code} on {w.day} during requested leave (weight {weight})"
@@ -64,19 +66,19 @@ class TrainingWindow:
 def _training_windows(f: RosterFacts, reg: Registrar) -> list[TrainingWindow]:
     """Windows protecting `reg`: its own rows and rows for its grade, a skill it holds, or ALL."""
     out = []
-    for row in f.department.table("training").itertuples(index=False):
-        rid, group = getattr(row, "registrar_id", None), getattr(row, "group", None)
+    for row in f.table("training"):
+        rid, group = row.get("registrar_id"), row.get("group")
         if is_blank(rid):
             group = str(group).strip()
             if group != "ALL" and group != reg.grade and group not in reg.skills:
                 continue
         elif str(rid).strip() != reg.registrar_id:
             continue
-        day = as_date(row.date)
-        start, end = parse_hhmm(row.start), parse_hhmm(row.end)
+        day = as_date(row["date"])
+        start, end = minute_of_day(row["start"]), minute_of_day(row["end"])
         absolute = day.toordinal() * 1440 + start
-        length = end - start if end > start else end + 1440 - start  # may pass midnight, as for shifts
-        name = "" if is_blank(getattr(row, "name", None)) else str(row.name)
+        length = span_minutes(start, end)  # may pass midnight, as for shifts
+        name = "" if is_blank(row.get("name")) else str(row["name"])
         out.append(TrainingWindow(name, day, absolute, absolute + length))
     return out
 

@@ -67,11 +67,11 @@ def check_partners(f: RosterFacts, rule: Rule) -> list[Violation]:
     # sets of shift codes worked that day.
     scope = {r.registrar_id for r in f.scope(rule)}
     out = []
-    for row in f.department.table("partners").itertuples(index=False):
-        a, b = str(row.registrar_a).strip(), str(row.registrar_b).strip()
+    for row in f.table("partners"):
+        a, b = str(row["registrar_a"]).strip(), str(row["registrar_b"]).strip()
         if a not in scope or b not in scope:
             continue
-        weight = row_weight(getattr(row, "weight", None), DEFAULT_PARTNER_WEIGHT)
+        weight = row_weight(row.get("weight"), DEFAULT_PARTNER_WEIGHT)
         for day in f.horizon.days:
             codes_a, codes_b = {s.code for s in f.on(a, day)}, {s.code for s in f.on(b, day)}
             if codes_a and codes_b and codes_a != codes_b:
