@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from roster_pipeline.cli import main
+
+AU_VIC = Path(__file__).resolve().parents[1] / "roster_pipeline" / "core" / "rule_packs" / "au-vic.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -24,33 +28,44 @@ def _last_json(capsys: pytest.CaptureFixture[str]) -> dict:
 
 def test_solve_writes_roster_and_summary(department: Path, tmp_path: Path, capsys) -> None:
     roster, grid = tmp_path / "roster.csv", tmp_path / "roster.xlsx"
-    code = main(
-        [
-            "solve",
-            str(department),
-            "--start",
-            "2027-02-01",
-            "--weeks",
-            "1",
-            "--rules",
-            "au-vic",
-            "--time-limit",
-            "15",
-            "--out",
-            str(roster),
-            "--xlsx",
-            str(grid),
-        ]
-    )
+    argv = ["solve", str(department), "--start", "2027-02-01", "--weeks", "1", "--rules", "au-vic"]
+    argv += ["--time-limit", "5", "--workers", "1", "--seed", "3", "--deterministic"]
+    code = main([*argv, "--out", str(roster), "--xlsx", str(grid)])
     summary = _last_json(capsys)
     assert code == 0, summary
     assert summary["status"] in ("OPTIMAL", "FEASIBLE")
     assert summary["hard_violations"] == 0
-    for key in ("objective", "bound", "gap", "seconds", "seed", "input_hash", "rule_pack_version", "soft"):
-        assert key in summary
-    frame = pd.read_csv(roster)
+    # The settings given on the command line, and the pack's own id and version (au-vic.yaml).
+    assert (summary["seed"], summary["workers"], summary["time_limit"]) == (3, 1, 5.0)
+    assert summary["deterministic"] is True
+    assert (summary["rule_pack"], summary["rule_pack_version"]) == ("au-vic", "2027.1")
+    # The solver's objective is the independent validator's soft penalty, rule by rule summed.
+    assert summary["objective"] == summary["soft_penalty"]
+    assert sum(rule["penalty"] for rule in summary["soft"].values()) == summary["soft_penalty"]
+    soft_rules = {
+        rule["id"] for rule in yaml.safe_load(AU_VIC.read_text())["rules"] if not rule.get("hard", False)
+    }
+    assert set(summary["soft"]) == soft_rules
+    objective, bound = summary["objective"], summary["bound"]
+    assert bound <= objective
+    assert summary["gap"] == pytest.approx((objective - bound) / max(1.0, objective), abs=1e-6)
+    assert len(summary["input_hash"]) >= 16 and summary["diagnosis"] == []
+    # Every roster row carries its shift type's site and times, as the department defines them.
+    frame = pd.read_csv(roster, dtype=str)
     assert list(frame.columns) == ["registrar_id", "date", "shift", "site", "start", "end"]
+    shifts = pd.read_csv(department / "shift_types.csv", dtype=str).set_index("code")
     assert len(frame) > 0 and grid.exists()
+    for row in frame.itertuples(index=False):
+        site, start, end = shifts.loc[row.shift, ["site", "start", "end"]]
+        end_day = dt.date.fromisoformat(row.date) + dt.timedelta(days=1 if end <= start else 0)
+        assert (row.site, row.start, row.end) == (site, f"{row.date}T{start}:00", f"{end_day}T{end}:00")
+    assert set(frame["date"]) <= {f"2027-02-0{d}" for d in range(1, 8)}
+    assert not frame.duplicated(["registrar_id", "date"]).any()
+    # The same command again gives the same roster (deterministic time, one worker, fixed seed).
+    again = tmp_path / "again.csv"
+    assert main([*argv, "--out", str(again)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(again, dtype=str), frame)
+    assert _last_json(capsys)["objective"] == objective
     assert main(["validate", str(department), str(roster), "--rules", "au-vic", "--summary"]) == 0
     assert _last_json(capsys)["hard_violations"] == 0
 

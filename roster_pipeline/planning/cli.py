@@ -47,7 +47,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
     department = department_or_exit(args.department)
     pack = pack_or_exit(args.rules)
     horizon = Horizon(start=args.start, weeks=args.weeks)
-    settings = SolveSettings(time_limit=args.time_limit, workers=args.workers, seed=args.seed, log=args.log)
+    settings = SolveSettings(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        log=args.log,
+        deterministic=args.deterministic,
+    )
     plan = plan_roster(department, pack, horizon, settings)
     result = plan.result
     summary = plan_summary(plan)
@@ -99,6 +105,11 @@ def register_cli(sub: Any) -> None:
     solve.add_argument("--out", default="roster.csv")
     solve.add_argument("--xlsx", default=None)
     solve.add_argument("--log", action="store_true", help="print CP-SAT search progress")
+    solve.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="stop on CP-SAT's deterministic time, so equal settings give equal rosters",
+    )
     solve.set_defaults(func=cmd_solve)
 
     validate = sub.add_parser(

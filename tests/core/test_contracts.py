@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -330,15 +331,40 @@ def test_blank_rows_are_dropped_and_rows_keep_sheet_numbers() -> None:
     assert where(problems_of(tables)) == [("leave", 3, "type")]
 
 
-def test_constants_match_the_domain_model() -> None:
-    from data_contracts import models
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "engine-spec.md"
 
-    assert models.SHIFT_KINDS == domain.SHIFT_KINDS
-    assert models.LEAVE_TYPES == domain.LEAVE_TYPES
-    assert models.LEAVE_STATUSES == domain.LEAVE_STATUSES
-    assert models.REQUESTS == domain.REQUESTS
-    assert models.TABLES == domain.TABLES
-    assert models.REQUIRED_TABLES == domain.REQUIRED_TABLES
+
+def spec_tables() -> dict[str, dict[str, bool]]:
+    """Section 1's table of tables, read from the spec text: table -> {column: required (bold)}."""
+    section = SPEC.read_text(encoding="utf-8").split("## 1.")[1].split("## 2.")[0]
+    tables = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("table", "---"):
+            columns = [c.strip() for c in cells[1].split(",")]
+            tables[cells[0]] = {c.strip("*"): c.startswith("**") for c in columns}
+    return tables
+
+
+def test_contracts_hold_the_tables_and_columns_of_the_spec() -> None:
+    """Every table, column and required flag of spec §1 is the contract's, and nothing else."""
+    spec = spec_tables()
+    contract = {
+        name: {column: schema.required for column, schema in model.to_schema().columns.items()}
+        for name, model in TABLE_MODELS.items()
+    }
+    assert len(spec) == 10
+    assert contract == spec
+
+
+def test_vocabulary_is_the_spec_vocabulary() -> None:
+    """The allowed values, written out by hand from spec §1."""
+    assert domain.SHIFT_KINDS == ("day", "evening", "night", "long-day", "on-call")
+    assert domain.LEAVE_TYPES == ("annual", "sick", "study", "parental", "other")
+    assert domain.LEAVE_STATUSES == ("approved", "requested", "declined")
+    assert domain.REQUESTS == ("prefer", "avoid", "day_off")
+    assert domain.REQUIRED_TABLES == ("registrars", "shift_types", "cover")
+    assert tuple(spec_tables()) == domain.TABLES
 
 
 @pytest.mark.parametrize("source", ["csv", "xlsx"])

@@ -17,6 +17,7 @@ from roster_pipeline.core.rules import load_pack
 from roster_pipeline.planning.sample import (
     capacity_report,
     make_sample,
+    sample_size_problem,
     victorian_public_holidays,
     write_sample,
 )
@@ -174,6 +175,26 @@ def test_write_sample_writes_csvs_and_workbook(tmp_path: Path) -> None:
     assert len(load_department(folder / "department.xlsx").registrars) == 24
 
 
+def test_smallest_sample_six_registrars_a_site(tmp_path: Path) -> None:
+    """`roster sample --registrars 12 --sites 2` (a ValueError before): six registrars at each home
+    site, the tables pass their contracts and the capacity report finds minimum cover reachable."""
+    folder = write_sample(tmp_path / "dept", registrars=12, sites=2, weeks=4)
+    department = load_department(folder)
+    homes = [registrar.home_site for registrar in department.registrars.values()]
+    assert sorted(homes) == ["CEN"] * 6 + ["NTH"] * 6
+    report = capacity_report(department.tables, weeks=4)
+    assert report["problems"] == [] and report["ok"]
+
+
+@pytest.mark.parametrize(
+    ("registrars", "sites", "words"),
+    [(11, 2, "--registrars 11 is too few for 2 site(s)"), (40, 6, "--sites must be 1..5"), (6, 1, None)],
+)
+def test_sample_size_problem(registrars: int, sites: int, words: str | None) -> None:
+    problem = sample_size_problem(registrars, sites, 4)
+    assert problem == words if words is None else words in problem
+
+
 # --------------------------------------------------------------------------- rule packs
 
 
@@ -278,16 +299,32 @@ def test_roster_workbook_marks_leave_in_grey(
     assert cell.value in {"AL", "SL", "STL", "PL", "OL"} and cell.fill.fgColor.rgb.endswith("BFBFBF")
 
 
+def hand_demand(cover: pd.DataFrame, day: dt.date, shift: str) -> tuple[int, int, int]:
+    """(min, target, max) of a head-count demand, resolved by hand as spec §1 says: a `date` row
+    beats weekday names, which beat weekday/weekend, which beat all."""
+    weekday = day.strftime("%a")
+    ranked = []
+    for row in cover[(cover["shift"] == shift) & cover["skill"].isna()].itertuples(index=False):
+        days = row.days if isinstance(row.days, str) else ""
+        if isinstance(row.date, str | dt.date) and as_date(row.date) == day:
+            ranked.append((3, row))
+        elif weekday in days.split("|"):
+            ranked.append((2, row))
+        elif days == ("weekday" if day.weekday() < 5 else "weekend"):
+            ranked.append((1, row))
+        elif days == "all":
+            ranked.append((0, row))
+    _, row = max(ranked, key=lambda pair: pair[0])
+    return int(row.min), int(row.target), int(row.max)
+
+
 def test_roster_workbook_cover_sheet(small: tuple[Department, Horizon, pd.DataFrame], tmp_path: Path) -> None:
     dept, horizon, frame = small
     ws = load_workbook(write_roster_xlsx(dept, horizon, frame, tmp_path / "roster.xlsx"))["Cover"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     night = f"N-{dept.registrars['R001'].home_site}"
     first = [r for r in rows if r[0].date() == START and r[3] == night and r[4] is None][0]
-    demand = next(
-        d for d in dept.cover_demands(horizon) if (d.date, d.shift, d.skill) == (START, night, None)
-    )
-    assert first[5:9] == (1, demand.min, demand.target, demand.max)
+    assert first[5:9] == (1, *hand_demand(dept.table("cover"), START, night))
     for assigned, low, target, high, status in (r[5:] for r in rows):
         expected = "below min" if assigned < low else "below target" if assigned < target else "ok"
         assert status == ("above max" if assigned > high else expected)
