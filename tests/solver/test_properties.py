@@ -13,7 +13,7 @@ from factories import full_pack, horizon, random_department
 PACK = full_pack()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(min_value=0, max_value=10_000),
     registrars=st.integers(min_value=2, max_value=7),
@@ -24,10 +24,11 @@ def test_solver_rosters_pass_the_validator_and_penalties_agree(
     seed: int, registrars: int, weeks: int, history: bool
 ) -> None:
     department = random_department(seed, registrars=registrars, weeks=weeks, history=history)
-    result = solve(department, PACK, horizon(weeks), SolveSettings(time_limit=3, workers=2, seed=seed))
+    solve_settings = SolveSettings(time_limit=3, workers=1, seed=seed, deterministic=True)
+    result = solve(department, PACK, horizon(weeks), solve_settings)
     assert result.feasible, result.diagnosis
     report = validate_roster(department, PACK, horizon(weeks), result.assignments)
     assert report.hard_violations == 0, report.format_text()
-    assert sum(result.penalties.values()) == result.objective, "the per-rule breakdown adds up"
+    # The solver's objective and breakdown against the validator's independent recount.
+    assert report.soft_penalty == result.objective
     assert report.penalty_by_rule == result.penalties
-    assert report.soft_penalty == sum(report.penalty_by_rule.values())

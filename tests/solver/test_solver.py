@@ -9,6 +9,7 @@ import pandas as pd
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import parse_pack
 from roster_pipeline.solver import SolveSettings, solve
+from roster_pipeline.validator import validate_roster
 
 from factories import START, full_pack, horizon, random_department, shift_types
 
@@ -53,6 +54,8 @@ def _night_cover(site: str, minimum: int, skill: str | None, date: dt.date | Non
     }
 
 
+# Correctness tests stop on deterministic time with one worker and a fixed seed.
+ONE_WORKER = SolveSettings(time_limit=10, workers=1, seed=5, deterministic=True)
 HARD_PACK = parse_pack(
     {
         "id": "hard",
@@ -74,15 +77,26 @@ HARD_PACK = parse_pack(
 
 def test_feasible_solve_records_what_reproduces_it() -> None:
     department = random_department(3, registrars=6, weeks=1)
-    result = solve(department, full_pack(), horizon(1), SolveSettings(time_limit=5, workers=2, seed=11))
+    settings = SolveSettings(time_limit=5, workers=1, seed=11, deterministic=True)
+    result = solve(department, full_pack(), horizon(1), settings)
     assert result.feasible
     summary = result.summary()
-    assert summary["seed"] == 11 and summary["workers"] == 2 and summary["time_limit"] == 5
+    assert (summary["seed"], summary["workers"], summary["time_limit"], summary["deterministic"]) == (
+        11,
+        1,
+        5,
+        True,
+    )
     assert len(summary["input_hash"]) == 64
     assert summary["rule_pack"] == "test-full" and summary["rule_pack_version"] == "1"
     assert result.objective is not None and result.bound is not None and result.bound <= result.objective
     assert set(result.penalties) == {r.id for r in full_pack().rules if not r.hard}
-    assert sum(result.penalties.values()) == result.objective
+    # The reported objective and its breakdown, recounted by the independent validator.
+    report = validate_roster(department, full_pack(), horizon(1), result.assignments)
+    assert report.hard_violations == 0
+    assert report.soft_penalty == result.objective
+    assert report.hard_violations == 0
+    assert report.penalty_by_rule == result.penalties and report.soft_penalty == result.objective
 
 
 def test_same_seed_same_roster() -> None:
@@ -114,7 +128,7 @@ def test_cover_shortage_names_the_registrars_on_leave() -> None:
         for rid in ("R07", "R12")
     ]
     department = _department(registrars, [_night_cover("B", 3, "senior", saturday)], leave)
-    result = solve(department, HARD_PACK, horizon(1), SolveSettings(time_limit=5))
+    result = solve(department, HARD_PACK, horizon(1), ONE_WORKER)
     assert result.status == "INFEASIBLE"
     assert result.diagnosis == [
         "cover for the night (N-B) at site B on 2027-02-06 needs 3 senior registrars; "
@@ -125,7 +139,7 @@ def test_cover_shortage_names_the_registrars_on_leave() -> None:
 def test_rule_conflict_is_found_from_assumption_core() -> None:
     # Two registrars must cover two nights every night; nobody may do more than 3 nights in a row.
     department = _department([_registrar("R01", "A"), _registrar("R02", "A")], [_night_cover("A", 2, None)])
-    result = solve(department, HARD_PACK, horizon(1), SolveSettings(time_limit=10))
+    result = solve(department, HARD_PACK, horizon(1), ONE_WORKER)
     assert result.status == "INFEASIBLE"
     text = "\n".join(result.diagnosis)
     assert "nights-max" in text
@@ -134,8 +148,6 @@ def test_rule_conflict_is_found_from_assumption_core() -> None:
 
 
 def test_registrars_away_all_period_are_left_out_of_fairness() -> None:
-    from roster_pipeline.validator import validate_roster
-
     department = random_department(4, registrars=3, weeks=1)
     department.tables["leave"] = pd.DataFrame(
         [
@@ -151,8 +163,9 @@ def test_registrars_away_all_period_are_left_out_of_fairness() -> None:
             for rid in ("R01", "R02")
         ]
     )
-    result = solve(department, full_pack(), horizon(1), SolveSettings(time_limit=3))
+    result = solve(department, full_pack(), horizon(1), ONE_WORKER)
     report = validate_roster(department, full_pack(), horizon(1), result.assignments)
     assert result.feasible
     assert set(report.fairness["fn"].counts) == {"R03"}
-    assert report.penalty_by_rule == result.penalties
+    assert report.hard_violations == 0
+    assert report.penalty_by_rule == result.penalties and report.soft_penalty == result.objective
