@@ -3,6 +3,7 @@ pack with one clear error (exit code 2, nothing written) instead of a traceback.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -21,6 +22,22 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 def iso_date(text: str) -> dt.date:
     """An argparse type: an ISO date."""
     return dt.date.fromisoformat(text)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (weeks, registrars, sites, workers)."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0 (a time limit in seconds)."""
+    number = float(text)
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
+    return number
 
 
 def department_or_exit(path: str) -> Department:

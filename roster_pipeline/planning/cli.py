@@ -16,6 +16,8 @@ from roster_pipeline.core.cli_common import (
     department_or_exit,
     iso_date,
     pack_or_exit,
+    positive_float,
+    positive_int,
     roster_or_exit,
 )
 from roster_pipeline.core.domain import Horizon
@@ -74,6 +76,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     department = department_or_exit(args.department)
     pack = pack_or_exit(args.rules)
     roster = roster_or_exit(args.roster, department)
+    if roster.empty and args.start is None:
+        print(f"roster {args.roster} has no rows: give --start to validate an empty roster", file=sys.stderr)
+        return EXIT_BAD_INPUT
     horizon = horizon_for(roster, args.start, args.weeks)
     report = validate_roster(department, pack, horizon, roster)
     if args.summary:
@@ -86,9 +91,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def register_cli(sub: Any) -> None:
     """Add `sample`, `solve` and `validate` to the `roster` command's subparsers."""
     sample = sub.add_parser("sample", help="write a realistic fake department (xlsx + CSVs)")
-    sample.add_argument("--registrars", type=int, default=45)
-    sample.add_argument("--sites", type=int, default=3)
-    sample.add_argument("--weeks", type=int, default=4)
+    sample.add_argument("--registrars", type=positive_int, default=45)
+    sample.add_argument("--sites", type=positive_int, default=3)
+    sample.add_argument("--weeks", type=positive_int, default=4)
     sample.add_argument("--start", type=iso_date, default=dt.date(2027, 2, 1))
     sample.add_argument("--seed", type=int, default=7)
     sample.add_argument("--out", required=True)
@@ -97,10 +102,10 @@ def register_cli(sub: Any) -> None:
     solve = sub.add_parser("solve", help="solve a roster and print a JSON summary line")
     solve.add_argument("department", help="department.xlsx, or a folder of CSVs / with department.xlsx")
     solve.add_argument("--start", type=iso_date, required=True, help="first day (ISO date)")
-    solve.add_argument("--weeks", type=int, default=4)
+    solve.add_argument("--weeks", type=positive_int, default=4)
     solve.add_argument("--rules", default="au-vic", help="shipped pack name or a YAML path")
-    solve.add_argument("--time-limit", type=float, default=30.0)
-    solve.add_argument("--workers", type=int, default=2)
+    solve.add_argument("--time-limit", type=positive_float, default=30.0)
+    solve.add_argument("--workers", type=positive_int, default=2)
     solve.add_argument("--seed", type=int, default=0)
     solve.add_argument("--out", default="roster.csv")
     solve.add_argument("--xlsx", default=None)
@@ -119,6 +124,6 @@ def register_cli(sub: Any) -> None:
     validate.add_argument("roster", help="CSV with registrar_id, date, shift")
     validate.add_argument("--rules", default="au-vic")
     validate.add_argument("--start", type=iso_date, default=None, help="default: first date in the roster")
-    validate.add_argument("--weeks", type=int, default=None)
+    validate.add_argument("--weeks", type=positive_int, default=None)
     validate.add_argument("--summary", action="store_true", help="print one JSON line instead of the report")
     validate.set_defaults(func=cmd_validate)
