@@ -66,13 +66,21 @@ def read_csv(file: Path, table: str | None = None) -> pd.DataFrame:
     text = decode_csv(file, table)
     options = {"keep_default_na": False, "na_values": [""], "skip_blank_lines": False}
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, **options)
+        return pd.read_csv(io.StringIO(text), dtype=str, sep=separator(text), **options)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except pd.errors.ParserError as error:
         raise ContractError(
             [Problem(table, None, None, f"{file.name} is not a readable CSV: {error}")]
         ) from None
+
+
+def separator(text: str) -> str:
+    """',' unless the header line has none and holds ';' (Excel in a decimal-comma locale) or a tab."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return next((sep for sep in (";", "\t") if sep in header), ",")
 
 
 def decode_csv(file: Path, table: str) -> str:

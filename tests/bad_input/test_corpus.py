@@ -2,12 +2,14 @@
 department of `base/` with the case's edits, and checks the exit code, that stderr names the
 table (file or sheet), row and column, that no traceback is printed and that nothing is written.
 
-A case (`cases/<name>.yaml`) holds: `command` (solve, validate or sample), optional `args`,
-`edits` of the base files (`old`/`new` text replacement, whole `text`, `remove`, `encoding` to
-write the file in, `bom`), `pack` (the rule pack's text), `roster` (the roster file's text),
-`workbook` (run on `department.xlsx` built from the edited CSVs, with `merge`, `formula` and
-`drop` mutations) and `expect`: `exit`, `messages` (each must appear in stderr) and, for input a
-user would expect to be accepted, `value` (a cell of the loaded department, compared by hand).
+A case (`cases/<name>.yaml`) holds: `about`, `command` (solve, validate or sample), optional
+`args` and `weeks: own` (no default --weeks), `edits` of the base files (`old`/`new` text
+replacement, whole `text`, `remove`, `encoding` to write the file in: a codec name or utf-8-bom),
+`pack` (the rule pack's text), `roster` (the roster file's text), `workbook` (run on
+`department.xlsx` built from the edited CSVs, with `merge`, `formula` and `drop` mutations) or
+`workbook_text` (a text file named department.xlsx), and `expect`: `exit`, `messages` (each must
+appear in stderr) and, for input a user would expect to be accepted, `value` (a cell of the loaded
+department, compared by hand).
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def write_department(case: dict, folder: Path) -> Path:
             texts[name] = texts[name].replace(edit["old"], edit["new"], 1)
         if "encoding" in edit:
             encodings[name] = edit["encoding"]
+    if "workbook_text" in case:  # a file named .xlsx that is no workbook
+        (folder / "department.xlsx").write_text(case["workbook_text"], encoding="utf-8")
+        return folder / "department.xlsx"
     if "workbook" in case:
         return write_workbook(texts, case["workbook"], folder / "department.xlsx")
     for name, text in texts.items():
