@@ -21,10 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one subcommand; bad input (arguments included) returns its exit code, never raises."""
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
-    except SystemExit as stop:  # bad input: the message is already on stderr
+    except SystemExit as stop:  # bad input or --help: the message is already on stderr / stdout
         return int(stop.code or 0)
 
 

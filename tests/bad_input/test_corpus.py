@@ -130,11 +130,8 @@ def command_line(case: dict, department: Path, tmp: Path) -> tuple[list[str], li
 
 
 def run(argv: list[str]) -> int:
-    """`roster` in-process; argparse refuses bad options by raising SystemExit(2) itself."""
-    try:
-        return main(argv)
-    except SystemExit as stop:
-        return int(stop.code or 0)
+    """`roster` in-process: bad input, bad options included, is an exit code, never an exception."""
+    return main(argv)
 
 
 def files_under(folder: Path) -> set[Path]:
