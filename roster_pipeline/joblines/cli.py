@@ -8,11 +8,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from roster_pipeline.core.cli_common import EXIT_BAD_INPUT, positive_float
 from roster_pipeline.joblines.request import run_request
 
 
 def _command(args: argparse.Namespace) -> int:
-    request = json.loads(Path(args.request).read_text())
+    try:
+        request = json.loads(Path(args.request).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"request {args.request}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not isinstance(request, dict):
+        print(f"request {args.request}: a JSON object of request keys is expected", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.time_limit is not None:
         request["time_limit"] = args.time_limit
     out = run_request(request)
@@ -24,7 +32,9 @@ def register_cli(subparsers: Any) -> None:
     """Add `joblines REQUEST.json` to the `roster` command's subparsers."""
     parser = subparsers.add_parser("joblines", help="generate PGY1/PGY2 job lines from a planning request")
     parser.add_argument("request", help="planning request JSON (see examples/joblines_request.json)")
-    parser.add_argument("--time-limit", type=float, default=None, help="override the request's time_limit")
+    parser.add_argument(
+        "--time-limit", type=positive_float, default=None, help="override the request's time_limit"
+    )
     parser.set_defaults(func=_command)
 
 

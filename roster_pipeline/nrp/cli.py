@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from roster_pipeline import nrp
-from roster_pipeline.core.cli_common import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from roster_pipeline.core.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    positive_float,
+    positive_int,
+)
 
 
 def cmd_bench_nrp(args: argparse.Namespace) -> int:
@@ -61,8 +67,8 @@ def register_cli(sub: Any) -> None:
     )
     nrp.add_argument("instance", nargs="?", default=None, help="an InstanceN.txt file")
     nrp.add_argument("--all", default=None, metavar="DIR", help="run every Instance*.txt in DIR")
-    nrp.add_argument("--time-limit", type=float, default=60.0)
-    nrp.add_argument("--workers", type=int, default=2)
+    nrp.add_argument("--time-limit", type=positive_float, default=60.0)
+    nrp.add_argument("--workers", type=positive_int, default=2)
     nrp.add_argument("--seed", type=int, default=0)
     nrp.add_argument("--out", default="solution.csv", help="solution CSV: employee, day, shift")
     nrp.add_argument("--out-table", default=None, help="markdown table for --all (default: stdout)")
