@@ -24,17 +24,20 @@ def solved_sample(
     seed: int = 7,
 ) -> RosterContext:
     """Write a sample department to `folder/department`, solve it, write `folder/roster.csv`, and
-    load the context back from the files, as `roster ask` does."""
+    load the context back from the files, as `roster ask` does. Deterministic: one worker, fixed
+    seed, limits in deterministic seconds, for the solve and for every re-solve of the context."""
     folder = Path(folder)
     department = write_sample(
         folder / "department", registrars=registrars, sites=sites, weeks=weeks, start=start, seed=seed
     )
     ctx = load_context(department, _empty(), "au-vic", start, weeks)
-    result = solve(ctx.department, ctx.pack, ctx.horizon, SolveSettings(time_limit=time_limit, workers=4))
+    settings = SolveSettings(time_limit=time_limit, workers=1, seed=seed, deterministic=True)
+    result = solve(ctx.department, ctx.pack, ctx.horizon, settings)
     if not result.feasible:
         raise RuntimeError(f"sample did not solve: {result.status} {result.diagnosis}")
     write_roster_csv(roster_frame(ctx.department, result.assignments), folder / "roster.csv")
     ctx = load_context(department, folder / "roster.csv", "au-vic", start, weeks, resolve_seconds)
+    ctx.workers, ctx.seed, ctx.deterministic = 1, seed, True  # re-solves reproducible too
     ctx.extra["folder"] = folder
     return ctx
 

@@ -135,7 +135,9 @@ def registrar_notice_facts(ctx: RosterContext, registrar_id: str) -> dict[str, A
             for rule, entry in fairness_report(ctx, registrar_id).items()
         },
         "requests": requests,
-        "hard_rule_issues": [v["message"] for v in _hard(ctx) if registrar_id in v["message"]],
+        "hard_rule_issues": [
+            v.message for v in ctx.report.sorted_violations() if v.hard and v.registrar_id == registrar_id
+        ],
     }
 
 

@@ -32,6 +32,8 @@ class RosterContext:
     assignments: pd.DataFrame  # registrar_id, date (dt.date), shift
     solve_seconds: float = 30.0  # time limit for re-solves
     workers: int = 4
+    seed: int = 0
+    deterministic: bool = False  # re-solves stop on deterministic time (tests, reproducible what-ifs)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property

@@ -183,7 +183,10 @@ def resolve(
 ) -> ResolveOutcome:
     """Re-solve the changed copy and compare with the current roster (penalties from the validator
     on both sides, so before and after are counted the same way)."""
-    result = solve(department, pack, ctx.horizon, SolveSettings(time_limit=time_limit, workers=ctx.workers))
+    settings = SolveSettings(
+        time_limit=time_limit, workers=ctx.workers, seed=ctx.seed, deterministic=ctx.deterministic
+    )
+    result = solve(department, pack, ctx.horizon, settings)
     outcome = ResolveOutcome(
         status=result.status,
         changes=changes,
@@ -246,7 +249,11 @@ def local_resolve(
     penalty = sum(t.coef * t.var for t in roster_model.objective_terms())
     model.Minimize(MOVE_COST * sum(moved) + penalty)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    if ctx.deterministic:
+        solver.parameters.max_deterministic_time = float(time_limit)
+    else:
+        solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.random_seed = ctx.seed
     for name, value in LOCAL_PARAMETERS.items():
         setattr(solver.parameters, name, value)
     status = solver.Solve(model)

@@ -9,16 +9,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import anthropic._base_client as sdk_base
+import httpx2 as httpx  # the public HTTP client anthropic 2.x is built on (its declared dependency)
 import pytest
 
 from roster_pipeline.explain.assistant import TOOL_NAMES, ask
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.demo import solved_sample
 from roster_pipeline.explain.facts import RosterContext
-
-# the HTTP library the installed SDK is built on (httpx, or its fork httpx2 in newer SDKs)
-httpx: Any = getattr(sdk_base, "httpx2", None) or sdk_base.httpx
 
 KEY = "sk-ant-test-SECRET-0123456789"
 MODEL = "claude-test-model"

@@ -3,10 +3,11 @@ model, and a registrar's notice never showing anyone else's leave reasons or req
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
-import anthropic._base_client as sdk_base
+import httpx2 as httpx  # the public HTTP client anthropic 2.x is built on (its declared dependency)
 import pytest
 
 from roster_pipeline.explain.claude import ClaudeClient
@@ -17,10 +18,11 @@ from roster_pipeline.explain.digests import (
     manager_digest,
     manager_digest_facts,
     registrar_notice,
+    registrar_notice_facts,
 )
 from roster_pipeline.explain.facts import RosterContext
+from roster_pipeline.validator import ValidationReport, Violation
 
-httpx: Any = getattr(sdk_base, "httpx2", None) or sdk_base.httpx
 KEY = "sk-ant-test-digest-SECRET"
 
 
@@ -42,7 +44,7 @@ def test_template_manager_digest_has_the_computed_facts(ctx: RosterContext) -> N
     assert facts["soft_penalty"] == ctx.report.soft_penalty
     assert f"{ctx.report.requests_honoured} of {ctx.report.requests_total}" in digest.markdown
     assert facts["changes_from_last_week"]["soft_penalty"] == ctx.report.soft_penalty
-    assert "Fatigue-risk hot spots" in digest.markdown or not facts["fatigue_hot_spots"]
+    assert facts["fatigue_hot_spots"] and "Fatigue-risk hot spots" in digest.markdown
 
 
 def test_extra_sections_carry_future_job_line_facts(ctx: RosterContext) -> None:
@@ -97,3 +99,17 @@ def test_registrar_notice_shows_only_their_own_private_data(ctx: RosterContext) 
         assert {s["date"] for s in digest.facts["shifts"]} == {
             d.isoformat() for r, d, _ in ctx.assignments.itertuples(index=False) if r == rid
         }
+
+
+def test_registrar_notice_matches_hard_issues_on_the_registrar_id_not_a_prefix(ctx: RosterContext) -> None:
+    day = ctx.horizon.start
+    violations = [
+        Violation("H-rest", "min_rest", True, rid, (day,), 1, 0, f"{rid} has too little rest on {day}")
+        for rid in ("R1", "R10", "R100")
+    ]
+    violations.append(Violation("H-cover", "cover", True, None, (day,), 1, 0, "cover short: R1 asked off"))
+    planted = dataclasses.replace(ctx)
+    planted.__dict__["report"] = ValidationReport(violations, rule_types={})  # the cached report
+    for rid in ("R1", "R10", "R100"):
+        facts = registrar_notice_facts(planted, rid)
+        assert facts["hard_rule_issues"] == [f"{rid} has too little rest on {day}"]

@@ -31,7 +31,6 @@ def test_show_next_weeks_schedule(ctx: RosterContext) -> None:
     rows = answer.facts[0]["result"]["assignments"]
     assert len(rows) == len(ctx.assignments)  # one-week roster: every assignment
     assert "| Mon 2027-02-01 |" in answer.text
-    assert answer.seconds < 2
 
 
 def test_show_schedule_for_a_registrar_and_site(ctx: RosterContext) -> None:
@@ -44,23 +43,19 @@ def test_show_schedule_for_a_registrar_and_site(ctx: RosterContext) -> None:
 
 def test_why_is_dr_smith_on_nights(ctx: RosterContext) -> None:
     nights = [r for r in schedule(ctx, registrar_id="R001") if r["kind"] == "night"]
+    assert nights  # the deterministic sample gives R001 nights (precondition of this test)
     answer = ask("Why is Dr Smith on nights?", ctx, today=TODAY)
     assert answer.tool_calls[0]["input"] == {"registrar": "R001", "kind": "night"}
-    if not nights:
-        assert "has no night shift" in answer.text
-        return
     result = answer.facts[0]["result"]
     assert result["facts"]["date"] == nights[0]["date"] and result["facts"]["shift"] == nights[0]["shift"]
     cf = result["counterfactual"]
     assert cf["changes"] == [f"R001 may not work {nights[0]['shift']} (nor any shift) on {nights[0]['date']}"]
     assert "Without it" in answer.text and "Dr Alex Smith" in answer.text
-    if cf["status"].split()[0] in ("OPTIMAL", "FEASIBLE"):
-        assert cf["cost_change"] == cf["total_penalty_after"] - cf["total_penalty_before"]
-        # the re-solved roster really does not have R001 working that day
-        assert not [m for m in cf["moves"] if m["registrar_id"] == "R001" and m["after"]
-                    and m["date"] == nights[0]["date"]]  # fmt: skip
-    else:
-        assert cf["binding"]
+    assert cf["status"] == "OPTIMAL (local)" and cf["hard_violations_after"] == 0
+    assert cf["cost_change"] == cf["total_penalty_after"] - cf["total_penalty_before"]
+    # the re-solved roster really does not have R001 working that day
+    assert not [m for m in cf["moves"] if m["registrar_id"] == "R001" and m["after"]
+                and m["date"] == nights[0]["date"]]  # fmt: skip
 
 
 def test_what_if_three_people_on_friday(ctx: RosterContext) -> None:
@@ -71,11 +66,8 @@ def test_what_if_three_people_on_friday(ctx: RosterContext) -> None:
     codes = sorted(c for c, s in ctx.department.shift_types.items() if s.kind == "night")
     assert result["changes"] == [f"cover {c} on 2027-02-05 needs 3" for c in codes]
     assert "night shift at every site" in answer.text
-    if result["status"].split()[0] in ("OPTIMAL", "FEASIBLE"):
-        assert result["hard_violations_after"] == 0
-        assert result["total_penalty_before"] == ctx.report.soft_penalty
-    else:
-        assert result["diagnosis"]
+    assert result["status"] == "OPTIMAL (local)" and result["hard_violations_after"] == 0
+    assert result["total_penalty_before"] == ctx.report.soft_penalty
     # what-if works on copies: the loaded inputs and roster are untouched
     pd.testing.assert_frame_equal(ctx.department.table("cover"), cover_before)
     pd.testing.assert_frame_equal(ctx.assignments, roster_before)
@@ -84,13 +76,11 @@ def test_what_if_three_people_on_friday(ctx: RosterContext) -> None:
 def test_what_if_is_a_minimal_change_that_meets_the_new_cover(ctx: RosterContext) -> None:
     friday = dt.date(2027, 2, 5)
     outcome = what_if(ctx, [Change("cover", date=friday, shift="N-CEN", people=2)])
-    assert outcome.status.split()[0] in ("OPTIMAL", "FEASIBLE") and outcome.hard_after == 0
+    assert outcome.status == "OPTIMAL (local)" and outcome.hard_after == 0 and outcome.moves
     roster = {(r, d.isoformat()): s for r, d, s in ctx.assignments.itertuples(index=False)}
     for move in outcome.moves:
         roster[(move["registrar_id"], move["date"])] = move["after"]
-        if "(local)" in outcome.status:
-            gap = abs((dt.date.fromisoformat(move["date"]) - friday).days)
-            assert gap <= LOCAL_WINDOW_DAYS
+        assert abs((dt.date.fromisoformat(move["date"]) - friday).days) <= LOCAL_WINDOW_DAYS
     assert sum(1 for (_, d), s in roster.items() if d == friday.isoformat() and s == "N-CEN") >= 2
 
 

@@ -50,8 +50,8 @@ def _optimum(model: cp_model.CpModel, x: dict, current: dict, terms: list) -> tu
         moved.append(1 - var if value else var)
     model.Minimize(MOVE_COST * sum(moved) + sum(t.coef * t.var for t in terms))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 60.0
-    solver.parameters.num_workers = 2
+    solver.parameters.max_deterministic_time = 120.0  # deterministic: no wall clock
+    solver.parameters.num_workers = 1
     assert solver.Solve(model) == cp_model.OPTIMAL
     return round(solver.ObjectiveValue()), solver
 

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import anthropic._base_client as sdk_base
 import dagster as dg
 import duckdb
+import httpx2 as httpx  # the public HTTP client anthropic 2.x is built on (its declared dependency)
 import pandas as pd
 import pytest
 
@@ -24,7 +24,6 @@ from roster_pipeline.explain.jobline_digest import CatalogueMismatch, jobline_di
 from roster_pipeline.joblines.data import sample_catalogue
 from roster_pipeline.joblines.request import run
 
-httpx: Any = getattr(sdk_base, "httpx2", None) or sdk_base.httpx
 KEY = "sk-ant-test-joblines-SECRET"
 MODEL = "claude-jobline-test"
 YEAR = "2027"
