@@ -141,7 +141,9 @@ def rolling_roster(
         ahead = LOOKAHEAD_WEEKS if index < len(parts) - 1 else 0
         solved = Horizon(start=window.start, weeks=window.weeks + ahead)
         result = solve(past, apportion(department, pack, roster, solved, horizon), solved, window_settings)
-        time_limit -= time.perf_counter() - started
+        # Deterministic settings budget in deterministic time: each window spends its share, so the
+        # roster does not depend on how fast the machine was; otherwise what the window took.
+        time_limit -= window_settings.time_limit if settings.deterministic else time.perf_counter() - started
         if not result.feasible:
             LOGGER.info(
                 "rolling: no roster for window %s (%s): %s", window.start, result.status, result.diagnosis
