@@ -14,7 +14,7 @@ import json
 import statistics
 from typing import Any
 
-from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.checker import CheckInputs, check, violations
 from roster_pipeline.joblines.lines import snapshot_frame
 from roster_pipeline.joblines.metrics import metrics
 from roster_pipeline.joblines.progress import at
@@ -47,9 +47,7 @@ def checkpoint_row(outcome: JoblineRun, seconds: float) -> dict[str, Any]:
     )
     plan = outcome.plan
     lines = snapshot_frame(plan, solution.rotations, solution.leave)
-    report = check(
-        lines, plan.catalogue.rotations, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing
-    )
+    report = check(lines, CheckInputs.from_plan(plan))
     row["violations"] = int(len(violations(report)))
     row.update(metrics(lines, plan.catalogue.rotations, outcome.profile))
     return row

@@ -11,15 +11,17 @@ Request keys (all optional): `pgy1`, `pgy2`, `fte`, `cohort` (list of {line_id, 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from affinity import AffinityProfile, default_profile, load_profile
-from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.checker import CheckInputs, check, violations
+from roster_pipeline.joblines.checker_objective import bests_reachable, recount
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.metrics import metrics
+from roster_pipeline.joblines.model import best_line_affinities
 from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.solve import JoblineResult, JoblineSettings, solve_joblines
 
@@ -43,17 +45,21 @@ JOBLINE_TABLES = ("lines", "term_view", "capacity", "compliance", "metrics")
 
 @dataclass
 class JoblineRun:
-    """A solved request with its plan, profile, compliance report and metrics."""
+    """A solved request with its plan, profile, compliance report, metrics and the checker's own
+    recount of the cost terms (empty when there are no lines or the status has another objective)."""
 
     plan: Plan
     profile: AffinityProfile
     result: JoblineResult
     report: pd.DataFrame
     metrics: dict[str, float]
+    recount: dict[str, int] = field(default_factory=dict)
 
 
-def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, JoblineSettings]:
-    """Validated plan, affinity profile and settings from a planning request."""
+def request_inputs(
+    request: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The request's cohort, term template, catalogue and overrides frames, as given."""
     request = {**REQUEST_DEFAULTS, **request}
     if "cohort" in request:
         cohort = pd.DataFrame(request["cohort"])
@@ -62,7 +68,21 @@ def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, J
     source = request["catalogue"]
     rotations = sample_catalogue() if source == "sample" else pd.read_csv(source)
     overrides = pd.DataFrame(request["capacity_overrides"]) if request.get("capacity_overrides") else None
-    plan = Plan.build(cohort, template(request["terms"]), rotations, overrides)
+    return cohort, template(request["terms"]), rotations, overrides
+
+
+def check_inputs(request: dict[str, Any], rules: Any) -> CheckInputs:
+    """The checker's inputs: the request's frames as given (not the plan's), with the rule limits."""
+    cohort, terms, rotations, overrides = request_inputs(request)
+    weeks = {int(t): int(w) for t, w in zip(terms.term, terms.weeks, strict=True)}
+    return CheckInputs(cohort, weeks, rotations, rules, overrides)
+
+
+def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, JoblineSettings]:
+    """Validated plan, affinity profile and settings from a planning request."""
+    request = {**REQUEST_DEFAULTS, **request}
+    cohort, terms, rotations, overrides = request_inputs(request)
+    plan = Plan.build(cohort, terms, rotations, overrides)
     name = request["affinity_profile"]
     known = set(plan.catalogue.rotations.specialty)
     profile = default_profile() if name == "default" else load_profile(name, known=None)
@@ -83,18 +103,20 @@ def run(request: dict[str, Any]) -> JoblineRun:
     plan, profile, settings = plan_from_request(request)
     result = solve_joblines(plan, profile, settings)
     report = pd.DataFrame()
+    parts: dict[str, int] = {}
     if not result.lines.empty:
+        inputs = check_inputs(request, plan.rules)
         excused = {(d["rotation_id"], d["term"]) for d in result.dropped}
-        report = check(
-            result.lines,
-            plan.catalogue.rotations,
-            plan.rules,
-            plan.catalogue.capacity,
-            plan.catalogue.min_staffing,
-            excused,
-        )
+        report = check(result.lines, inputs, excused)
+        if result.status in ("OPTIMAL", "FEASIBLE"):  # FEASIBLE_WITH_DROPS minimises the drops instead
+            weights = asdict(settings.weights)
+            bests = best_line_affinities(plan, profile) if settings.weights.affinity else {}
+            parts = recount(result.lines, inputs, profile.values, bests, weights)
+            if bests:
+                extra = pd.DataFrame(bests_reachable(result.lines, inputs, profile.values, bests))
+                report = pd.concat([report, extra.assign(value=extra.value.astype(str))], ignore_index=True)
     found = metrics(result.lines, plan.catalogue.rotations, profile, settings.weights.min_hamming)
-    return JoblineRun(plan, profile, result, report, found)
+    return JoblineRun(plan, profile, result, report, found, parts)
 
 
 def summary(outcome: JoblineRun) -> dict[str, Any]:
@@ -107,6 +129,10 @@ def summary(outcome: JoblineRun) -> dict[str, Any]:
         "seconds": round(result.seconds, 2),
         "violations": int(len(violations(outcome.report))) if not outcome.report.empty else 0,
         "objective": result.objective,
+        "objective_recounted": sum(outcome.recount.values()) if outcome.recount else None,
+        "objective_agrees": None
+        if not outcome.recount or result.objective is None
+        else sum(outcome.recount.values()) == round(result.objective),
         "bound": result.bound,
         "first_feasible_seconds": None
         if result.first_feasible_seconds is None

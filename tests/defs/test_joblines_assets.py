@@ -21,7 +21,7 @@ def test_materialise_one_year(tmp_path) -> None:
     catalogue = tmp_path / "catalogue.csv"
     sample_catalogue().assign(min_staffing=0).to_csv(catalogue, index=False)
     path = tmp_path / "w.duckdb"
-    config = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue), "time_limit": 15}
+    config = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue), "time_limit": 15, "workers": 1}
     result = dg.materialize(
         [joblines_assets],
         partition_key="2027",
@@ -46,7 +46,10 @@ def test_materialise_one_year(tmp_path) -> None:
 
 def test_definitions_and_schedule() -> None:
     defs = joblines_definitions()
-    assert defs.resolve_job_def("joblines_job") is not None
+    job = defs.resolve_job_def("joblines_job")
+    written = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    names = ("lines", "term_view", "capacity", "compliance", "metrics")
+    assert written == {f"joblines/{name}" for name in names}
     assert coming_year(dt.datetime(2026, 11, 1)) == "2027"
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 1, 5))
     request = joblines_monthly_schedule(context)

@@ -6,10 +6,9 @@ import random
 import time
 
 import numpy as np
-import pandas as pd
 from jobline_factories import first_solution, leave_weeks, small_plan
 
-from roster_pipeline.joblines.checker import check, violations
+from roster_pipeline.joblines.checker import CheckInputs, check, violations
 from roster_pipeline.joblines.lines import snapshot_frame
 from roster_pipeline.joblines.lns import TermCycle, improve_lines, line_cells
 from roster_pipeline.joblines.solve import JoblineSettings, _fixed, _line_space
@@ -28,7 +27,7 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
         values,
         cost,
         time.monotonic() + 6.0,
-        2,
+        1,
         0,
         lambda _, c: seen.append(c),
         space.keeps_apart(values, 3),
@@ -39,10 +38,8 @@ def test_search_improves_and_keeps_the_distance_floor() -> None:
     assert int(space.distances(found).min()) >= floor and int((space.distances(found) < 3).sum()) <= close
     solver = _fixed(built.model, found, JoblineSettings())  # the model accepts the lines as they are
     assert solver is not None and solver.ObjectiveValue() == best
-    rot = plan.catalogue.rotations
     lines = snapshot_frame(plan, space.rotations(found), leave_weeks(plan, built, found))
-    report = check(lines, rot, plan.rules, plan.catalogue.capacity, plan.catalogue.min_staffing)
-    assert violations(report).empty
+    assert violations(check(lines, CheckInputs.from_plan(plan))).empty
 
 
 def test_a_refusing_accept_keeps_the_start() -> None:
@@ -105,7 +102,9 @@ def test_distances_count_differing_terms() -> None:
         for b in range(a + 1, len(rotations))
     ]
     assert list(space.distances(values)) == expected
-    assert space.keeps_apart(values, 3)(values)
+    same = values.copy()  # line 1 made a copy of line 0: a pair at distance 0
+    same[space.y_index[1].ravel()] = values[space.y_index[0].ravel()]
+    assert min(expected) >= 1 and not space.keeps_apart(values, 3)(same)
 
 
 def test_line_space_scores_match_the_catalogue() -> None:
@@ -117,7 +116,10 @@ def test_line_space_scores_match_the_catalogue() -> None:
     weeks = list(plan.weeks.values())
     expected = [sum(int(pop[r]) * w for r, w in zip(row, weeks, strict=True)) for row in rotations]
     assert list(space.scores(values)) == expected
-    assert isinstance(snapshot_frame(plan, rotations, leave_weeks(plan, built, values)), pd.DataFrame)
+    frame = snapshot_frame(plan, rotations, leave_weeks(plan, built, values))
+    rids = list(plan.catalogue.rotations.rotation_id)
+    by_line = frame.sort_values(["line_id", "term"]).groupby("line_id", sort=False).rotation_id.apply(list)
+    assert by_line.tolist() == [[rids[int(r)] for r in row] for row in rotations]
 
 
 def test_fixed_returns_none_for_lines_the_model_rejects() -> None:
