@@ -1,15 +1,19 @@
 """Digest assets on a real weekly solve: written to the warehouse idempotently, markdown in the
-metadata, labelled template digests without an API key."""
+metadata, labelled template digests without an API key, and with a (fake) key over a mocked
+transport the key appears in no log, run config, asset metadata or warehouse row."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import logging
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
+import httpx2 as httpx  # the public HTTP client anthropic 2.x is built on
 import pytest
 
 from roster_pipeline.definitions import build_definitions
@@ -19,11 +23,32 @@ from roster_pipeline.defs.explain.assets import (
     registrar_notices,
     weekly_manager_digest,
 )
+from roster_pipeline.defs.explain.resources import explain_resources
 from roster_pipeline.defs.rosters.assets import weekly_roster
 from roster_pipeline.explain.cli import register_cli
 from roster_pipeline.planning.sample import write_sample
 
 WEEK = "2026-10-05"
+FAKE_KEY = "sk-ant-fake-LEAKCHECK-7f3a9c"
+SENT_KEYS: list[str] = []
+
+
+def _reply(request: httpx.Request) -> httpx.Response:
+    """Every Messages API call answered with one bullet; records the key header it carried."""
+    SENT_KEYS.append(next((v for v in request.headers.values() if FAKE_KEY in v), ""))
+    return httpx.Response(200, json={
+        "id": "m", "type": "message", "role": "assistant", "model": "claude-leak-test",
+        "content": [{"type": "text", "text": "- R001 is rostered as listed."}],
+        "stop_reason": "end_turn", "stop_sequence": None,
+        "usage": {"input_tokens": 40, "output_tokens": 8},
+    })  # fmt: skip
+
+
+class MockedClaude(ClaudeResource):
+    """The real resource and client; only the HTTP transport is mocked."""
+
+    def http_client(self) -> Any:
+        return httpx.Client(transport=httpx.MockTransport(_reply))
 
 
 @pytest.fixture()
@@ -88,3 +113,47 @@ def test_explain_defs_merge_with_the_pipeline() -> None:
         for k in defs.resolve_job_def("weekly_roster_job").asset_layer.executable_asset_keys
     }
     assert "jobline_digest" in yearly and "jobline_digest" not in weekly
+
+
+def test_the_api_key_leaks_nowhere(
+    resources: dict, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    assert explain_resources()["claude"].api_key == dg.EnvVar("ANTHROPIC_API_KEY")
+    SENT_KEYS.clear()
+    resources["claude"] = MockedClaude(api_key=dg.EnvVar("ANTHROPIC_API_KEY"), model="claude-leak-test")
+    instance = dg.DagsterInstance.ephemeral()
+    with caplog.at_level(logging.DEBUG):
+        result = dg.materialize(
+            [weekly_roster, weekly_manager_digest, registrar_notices],
+            partition_key=WEEK,
+            resources=resources,
+            instance=instance,
+        )
+    assert result.success
+    assert SENT_KEYS and all(SENT_KEYS)  # every request carried the key, in a header
+    metadata = [
+        m.metadata
+        for node in ("weekly_manager_digest", "registrar_notices")
+        for m in result.asset_materializations_for_node(node)
+    ]
+    assert metadata[0]["source"].value == "claude"
+    run = instance.get_run_by_id(result.run_id)
+    events = [str(record) for record in instance.all_logs(result.run_id)]
+    con = duckdb.connect(resources["warehouse"].duckdb_path, read_only=True)
+    try:
+        tables = [row[0] for row in con.execute("SHOW TABLES").fetchall()]
+        rows = [str(con.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables]
+    finally:
+        con.close()
+    assert "digests" in tables and "llm_calls" in tables
+    out, err = capfd.readouterr()
+    places = {
+        "logs": caplog.text + out + err,
+        "events": "\n".join(events),
+        "run config": json.dumps(run.run_config, default=str) + json.dumps(result.dagster_run.run_config),
+        "metadata": str(metadata),
+        "warehouse": "\n".join(rows),
+    }
+    assert {place: FAKE_KEY in text for place, text in places.items()} == dict.fromkeys(places, False)
