@@ -21,6 +21,7 @@ from roster_pipeline.defs.joblines.assets import joblines_assets, output_frames
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.digests import CLAUDE_LABEL, TEMPLATE_LABEL
 from roster_pipeline.explain.jobline_digest import CatalogueMismatch, jobline_digest, load_catalogue
+from roster_pipeline.explain.prompt_data import read_data_blocks
 from roster_pipeline.joblines.data import sample_catalogue
 from roster_pipeline.joblines.request import run
 
@@ -140,7 +141,7 @@ def test_claude_writes_the_overview_from_pseudonymised_minimal_facts(frames: dic
     assert body["model"] == MODEL and "independent checker" in body["system"]
     sent = json.dumps(body)
     assert not [lid for lid in frames["lines"].line_id.unique() if lid in sent]  # pseudonyms only
-    facts = json.loads(body["messages"][0]["content"].split("Facts (JSON):\n", 1)[1])
+    facts = read_data_blocks(body["messages"][0]["content"])["facts"]
     assert [entry["line"] for entry in facts["per_line"]] == ["L001", "L002", "L003", "L004"]
     assert set(facts["per_line"][0]) == {
         "line",
