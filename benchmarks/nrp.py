@@ -17,7 +17,7 @@ from pathlib import Path
 
 from plain_nrp import solve_plain
 
-from roster_pipeline.nrp import BEST_KNOWN, evaluate_solution, gap_to_best, parse_instance, run_isolated
+from roster_pipeline.nrp import BEST_KNOWN, evaluate_solution, gap_to_best, run_isolated
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nrp"
 DEFAULT_INSTANCES = [f"Instance{i}" for i in range(1, 7)]
@@ -31,7 +31,7 @@ def instance_path(folder: Path, name: str) -> Path:
 
 def native_objective(path: Path, rows: list, who: str) -> int:
     """The benchmark-native objective of a solution; a broken hard rule is a bug and stops the run."""
-    score = evaluate_solution(parse_instance(path), rows)
+    score = evaluate_solution(path, rows)  # the checker reads the file itself
     if not score.feasible:
         broken = "\n  ".join(str(v) for v in score.violations)
         raise SystemExit(f"BUG: the {who} solution of {path.name} breaks hard rules:\n  {broken}")

@@ -1,7 +1,7 @@
 """The benchmark's own checker, written from the README alone: its 9 hard rules and objective.
 
-It shares no code with the importer, the solver or the engine validator (only the parsed instance),
-so it can judge the engine's rosters independently.
+It shares no code with the importer, the solver or the engine validator: it reads the instance file
+itself (`score_parse`), so it can judge the engine's rosters independently.
 """
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from roster_pipeline.nrp.parse import NrpInstance, Staff
+from roster_pipeline.nrp.score_parse import Benchmark, Demand, Employee, Wish, read_file, read_text
 
 BEST_KNOWN = {
     "Instance1": 607,
@@ -88,13 +90,13 @@ def solution_rows(solution: pd.DataFrame | Iterable[Row]) -> list[Row]:
     return [(str(e).strip(), int(d), str(s).strip()) for e, d, s in triples]
 
 
-def _schedule(inst: NrpInstance, rows: list[Row]) -> dict[str, list[list[str]]]:
+def _schedule(inst: Benchmark, rows: list[Row]) -> dict[str, list[list[str]]]:
     """Per employee and day, the shifts worked (a list, so doubles stay visible)."""
-    plan = {s.id: [[] for _ in range(inst.horizon)] for s in inst.staff}
+    plan = {e: [[] for _ in range(inst.horizon)] for e in inst.staff}
     for employee, day, shift in rows:
         if employee not in plan:
             raise ValueError(f"solution: unknown employee {employee!r}")
-        if shift not in inst.shifts:
+        if shift not in inst.minutes:
             raise ValueError(f"solution: unknown shift {shift!r} ({employee}, day {day})")
         if not 0 <= day < inst.horizon:
             raise ValueError(f"solution: day {day} outside 0..{inst.horizon - 1} ({employee})")
@@ -114,7 +116,7 @@ def _runs(flags: list[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def _staff_violations(inst: NrpInstance, staff: Staff, days: list[list[str]]) -> Iterator[NrpViolation]:
+def _staff_violations(inst: Benchmark, staff: Employee, days: list[list[str]]) -> Iterator[NrpViolation]:
     """Hard rules 1-9 for one employee."""
     last = inst.horizon - 1
     worked = [bool(shifts) for shifts in days]
@@ -128,13 +130,13 @@ def _staff_violations(inst: NrpInstance, staff: Staff, days: list[list[str]]) ->
         if d < last:
             for a in shifts:
                 for b in days[d + 1]:
-                    if b in inst.shifts[a][1]:
+                    if b in inst.cannot_follow[a]:
                         yield broken(2, f"{a} on day {d} followed by {b} on day {d + 1}")
     counts = Counter(code for shifts in days for code in shifts)
     for code, limit in staff.max_shifts.items():
         if counts[code] > limit:
             yield broken(3, f"{counts[code]} shifts {code}; the maximum is {limit}")
-    minutes = sum(inst.shifts[code][0] for shifts in days for code in shifts)
+    minutes = sum(inst.minutes[code] for shifts in days for code in shifts)
     if not staff.min_minutes <= minutes <= staff.max_minutes:
         yield broken(4, f"{minutes} minutes; allowed {staff.min_minutes}..{staff.max_minutes}")
     for first, end in _runs(worked):
@@ -153,10 +155,56 @@ def _staff_violations(inst: NrpInstance, staff: Staff, days: list[list[str]]) ->
             yield broken(9, f"works {'/'.join(days[d])} on day off {d}")
 
 
-def evaluate_solution(inst: NrpInstance, solution: pd.DataFrame | Iterable[Row]) -> NrpScore:
-    """The nine hard rules and the objective of the README, recomputed from the solution."""
+def _copied(parsed: Any) -> Benchmark:
+    """An instance another reader parsed (the importer's), copied field by field. Transitional: pass
+    the instance file instead, so that the checker reads it itself."""
+    return Benchmark(
+        name=str(parsed.name),
+        horizon=int(parsed.horizon),
+        minutes={code: int(m) for code, (m, _) in parsed.shifts.items()},
+        cannot_follow={code: frozenset(f) for code, (_, f) in parsed.shifts.items()},
+        staff={
+            s.id: Employee(
+                s.id,
+                dict(s.max_shifts),
+                s.max_minutes,
+                s.min_minutes,
+                s.max_consecutive,
+                s.min_consecutive,
+                s.min_days_off,
+                s.max_weekends,
+            )
+            for s in parsed.staff
+        },
+        days_off={e: frozenset(d) for e, d in parsed.days_off.items()},
+        on_requests=tuple(Wish(r.employee, r.day, r.shift, r.weight) for r in parsed.on_requests),
+        off_requests=tuple(Wish(r.employee, r.day, r.shift, r.weight) for r in parsed.off_requests),
+        cover=tuple(
+            Demand(c.day, c.shift, c.requirement, c.under_weight, c.over_weight) for c in parsed.cover
+        ),
+    )
+
+
+def benchmark(instance: Benchmark | str | Path | Any) -> Benchmark:
+    """The checker's instance: its own reading of a file path or of an instance text (a string with
+    sections); an already parsed object is copied (see `_copied`)."""
+    if isinstance(instance, Benchmark):
+        return instance
+    if isinstance(instance, Path):
+        return read_file(instance)
+    if isinstance(instance, str):
+        return read_text(instance) if "SECTION_" in instance else read_file(instance)
+    return _copied(instance)
+
+
+def evaluate_solution(
+    instance: Benchmark | str | Path | Any, solution: pd.DataFrame | Iterable[Row]
+) -> NrpScore:
+    """The nine hard rules and the objective of the README, recomputed from the solution (`instance`:
+    the instance file, its text, or the checker's `Benchmark`)."""
+    inst = benchmark(instance)
     plan = _schedule(inst, solution_rows(solution))
-    violations = [v for s in inst.staff for v in _staff_violations(inst, s, plan[s.id])]
+    violations = [v for s in inst.staff.values() for v in _staff_violations(inst, s, plan[s.id])]
     on = sum(r.weight for r in inst.on_requests if r.shift not in plan[r.employee][r.day])
     off = sum(r.weight for r in inst.off_requests if r.shift in plan[r.employee][r.day])
     count = Counter((d, code) for days in plan.values() for d, shifts in enumerate(days) for code in shifts)
