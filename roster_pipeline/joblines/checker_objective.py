@@ -92,5 +92,16 @@ def bests_reachable(
         top = max(line_affinity(s, profile_values) for s in group.specialties)
         best = bests.get(int(pgy))
         ok = best is not None and best >= top
-        rows.append({"rule": f"best affinity PGY{pgy}", "value": top, "limit": f"<= {best}", "ok": ok})
+        rule = f"best affinity PGY{pgy}"
+        rows.append(
+            {
+                "rule": rule,
+                "line_id": "",
+                "rotation_id": "",
+                "term": 0,
+                "value": top,
+                "limit": f"<= {best}",
+                "ok": ok,
+            }
+        )
     return rows
