@@ -2,7 +2,9 @@
 
 Defaults point at what `make demo` builds (out/sample, out/roster.csv, au-vic, 4 weeks from
 2027-02-01). With ANTHROPIC_API_KEY set Claude writes the answer from tool results; without it (or
-with --offline, or when the API fails) the rule-based parser answers, labelled as such."""
+with --offline, or when the API fails) the rule-based parser answers, labelled as such. `--as R001`
+answers a registrar: their own requests and fairness figures, colleagues' absences only as
+"unavailable"; without it the asker is a manager with full rights."""
 
 from __future__ import annotations
 
@@ -28,13 +30,21 @@ def register_cli(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     ask.add_argument("--time-limit", type=float, default=20.0, help="seconds per what-if/why re-solve")
     ask.add_argument("--model", default=None, help="Claude model (default ROSTER_CLAUDE_MODEL or built-in)")
     ask.add_argument("--offline", action="store_true", help="never call the language model")
+    ask.add_argument(
+        "--as",
+        dest="asker",
+        default=None,
+        metavar="REGISTRAR_ID",
+        help="ask as this registrar: their own requests and fairness figures, colleagues' absences only "
+        "as 'unavailable' (default: a manager, who sees everything)",
+    )
     ask.add_argument("--json", action="store_true", help="print the answer, facts and tool calls as JSON")
     ask.set_defaults(func=cmd_ask)
     return ask
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from roster_pipeline.explain.assistant import ask
+    from roster_pipeline.explain.assistant import Asker, ask
     from roster_pipeline.explain.claude import ClaudeClient
     from roster_pipeline.explain.facts import load_context, load_context_from_warehouse
 
@@ -51,8 +61,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         ctx.solve_seconds = args.time_limit
     else:
         ctx = load_context(args.department, args.roster, args.rules, args.start, args.weeks, args.time_limit)
+    if args.asker is not None and args.asker not in ctx.department.registrars:
+        print(f"roster ask: --as {args.asker}: no such registrar in the registrars table", file=sys.stderr)
+        return 2
+    asker = Asker(args.asker) if args.asker else None
     client = None if args.offline else ClaudeClient(model=args.model)
-    answer = ask(args.question, ctx, client=client, today=args.today)
+    answer = ask(args.question, ctx, client=client, today=args.today, asker=asker)
     if args.json:
         payload = {
             "text": answer.text,

@@ -7,6 +7,7 @@ rule-based parser answers the same kinds of question from the same tools. Claude
 decides. Nothing here publishes or changes a roster: what-ifs work on copies.
 """
 
+from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.assistant.loop import MAX_TOOL_ROUNDS, SYSTEM_PROMPT, ask, ask_claude
 from roster_pipeline.explain.assistant.offline import ask_offline, classify
 from roster_pipeline.explain.assistant.render import (
@@ -24,11 +25,13 @@ __all__ = [
     "TOOLS",
     "TOOL_NAMES",
     "Answer",
+    "Asker",
     "ToolInputError",
     "ask",
     "ask_claude",
     "ask_offline",
     "classify",
+    "for_asker",
     "render_explanation",
     "render_fairness",
     "render_schedule",

@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from roster_pipeline.explain.assistant.access import Asker
 from roster_pipeline.explain.assistant.offline import ask_offline
 from roster_pipeline.explain.assistant.render import Answer
 from roster_pipeline.explain.assistant.tools import TOOLS, safe_tool
@@ -18,7 +19,9 @@ from roster_pipeline.explain.prompt_data import data_block
 
 MAX_TOOL_ROUNDS = 6
 
-SYSTEM_PROMPT = """You answer questions about a hospital registrar roster for the roster manager.
+SYSTEM_PROMPT = """You answer questions about a hospital registrar roster. The person asking is in the
+roster block below: "asker" is a registrar id, or "manager" (full rights). Tool results are already
+limited to what the asker may see; never guess what was left out (a colleague's leave or requests).
 Only state facts that come from tool results in this conversation; never guess or invent a roster,
 a cost or a reason. The solver decides rosters; you explain them. Registrars appear as ids
 (R001, ...); refer to them by id. The tools are read-only: what_if re-solves a copy and never
@@ -34,29 +37,33 @@ def ask(
     ctx: RosterContext,
     client: ClaudeClient | None = None,
     today: dt.date | None = None,
+    asker: Asker | None = None,
 ) -> Answer:
-    """Answer `question`. With an available client, Claude's tool-use loop; else (or on any API
-    failure) the offline parser, clearly labelled."""
+    """Answer `question` for `asker` (None: a manager or admin, with full rights; a registrar sees
+    their own requests and fairness figures and colleagues' absences only as "unavailable", see
+    access.py). With an available client, Claude's tool-use loop; else (or on any API failure) the
+    offline parser, clearly labelled."""
     began = time.perf_counter()
     if client is not None and client.available:
         try:
-            answer = ask_claude(question, ctx, client, today)
+            answer = ask_claude(question, ctx, client, today, asker)
             answer.seconds = time.perf_counter() - began
             return answer
         except ClaudeUnavailable as exc:
-            answer = ask_offline(question, ctx, today)
+            answer = ask_offline(question, ctx, today, asker)
             answer.note = f"Claude was unavailable ({exc}); answered by the offline parser."
             answer.text = f"_{answer.note}_\n\n{answer.text}"
             answer.seconds = time.perf_counter() - began
             return answer
-    answer = ask_offline(question, ctx, today)
+    answer = ask_offline(question, ctx, today, asker)
     answer.seconds = time.perf_counter() - began
     return answer
 
 
-def _system(ctx: RosterContext, today: dt.date | None) -> str:
+def _system(ctx: RosterContext, today: dt.date | None, asker: Asker | None = None) -> str:
     """The system prompt and, in a data block, the roster's horizon, sites and shift codes."""
     roster = {
+        "asker": asker.registrar_id if asker else "manager",
         "start": ctx.horizon.start.isoformat(),
         "weeks": ctx.horizon.weeks,
         "today": (today or dt.date.today()).isoformat(),
@@ -76,11 +83,15 @@ def _block_dict(block: Any) -> dict[str, Any]:
 
 
 def ask_claude(
-    question: str, ctx: RosterContext, client: ClaudeClient, today: dt.date | None = None
+    question: str,
+    ctx: RosterContext,
+    client: ClaudeClient,
+    today: dt.date | None = None,
+    asker: Asker | None = None,
 ) -> Answer:
     """The tool-use loop: at most MAX_TOOL_ROUNDS rounds of tool calls, then the final text."""
     regs = ctx.department.registrars
-    system = _system(ctx, today)
+    system = _system(ctx, today, asker)
     messages: list[dict[str, Any]] = [{"role": "user", "content": pseudonymise(question, regs)}]
     calls: list[dict[str, Any]] = []
     facts: list[dict[str, Any]] = []
@@ -93,7 +104,7 @@ def ask_claude(
         messages.append({"role": "assistant", "content": [_block_dict(b) for b in response.content]})
         results = []
         for use in uses:
-            result, is_error = safe_tool(ctx, use.name, dict(use.input or {}), today)
+            result, is_error = safe_tool(ctx, use.name, dict(use.input or {}), today, asker)
             calls.append({"name": use.name, "input": dict(use.input or {}), "error": is_error})
             if not is_error:
                 facts.append({"tool": use.name, "result": result})

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from roster_pipeline.explain import resolve as rs
+from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.assistant.render import (
     Answer,
     render_explanation,
@@ -34,20 +35,23 @@ def classify(question: str) -> str:
     return "unknown"
 
 
-def ask_offline(question: str, ctx: RosterContext, today: dt.date | None = None) -> Answer:
-    """Rule-based answers for show / why / what-if / fairness questions."""
+def ask_offline(
+    question: str, ctx: RosterContext, today: dt.date | None = None, asker: Asker | None = None
+) -> Answer:
+    """Rule-based answers for show / why / what-if / fairness questions, from tool results limited
+    to what `asker` may see (None: a manager)."""
     kind = classify(question)
     label = "_Offline answer (rule-based parser; no language model). Every figure is computed._\n\n"
     if kind == "show":
-        return _offline_show(question, ctx, today, label)
+        return _offline_show(question, ctx, today, label, asker)
     if kind == "explain":
-        return _offline_explain(question, ctx, today, label)
+        return _offline_explain(question, ctx, today, label, asker)
     if kind == "what_if":
-        return _offline_what_if(question, ctx, today, label)
+        return _offline_what_if(question, ctx, today, label, asker)
     if kind == "fairness":
         rid = rs.find_registrar(ctx, question)
         args = {"registrar": rid} if rid else {}
-        result = run_tool(ctx, "fairness_report", args, today)
+        result = run_tool(ctx, "fairness_report", args, today, asker)
         call = {"name": "fairness_report", "input": args, "error": False}
         text = label + render_fairness(ctx, result["fairness"])
         return Answer(text, [{"tool": "fairness_report", "result": result}], [call])
@@ -58,7 +62,9 @@ def ask_offline(question: str, ctx: RosterContext, today: dt.date | None = None)
     )
 
 
-def _offline_show(question: str, ctx: RosterContext, today: dt.date | None, label: str) -> Answer:
+def _offline_show(
+    question: str, ctx: RosterContext, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
     args: dict[str, Any] = {}
     week = rs.week_start(ctx, question, today)
     if week is not None:
@@ -69,7 +75,7 @@ def _offline_show(question: str, ctx: RosterContext, today: dt.date | None, labe
     sites = rs.sites_in(ctx, question)
     if sites:
         args["site"] = sites[0]
-    result, is_error = safe_tool(ctx, "show_schedule", args, today)
+    result, is_error = safe_tool(ctx, "show_schedule", args, today, asker)
     call = {"name": "show_schedule", "input": args, "error": is_error}
     if is_error:
         return Answer(label + result["error"], [], [call])
@@ -77,7 +83,9 @@ def _offline_show(question: str, ctx: RosterContext, today: dt.date | None, labe
     return Answer(text, [{"tool": "show_schedule", "result": result}], [call])
 
 
-def _offline_explain(question: str, ctx: RosterContext, today: dt.date | None, label: str) -> Answer:
+def _offline_explain(
+    question: str, ctx: RosterContext, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
     rid = rs.find_registrar(ctx, question)
     if rid is None:
         return Answer(label + "Which registrar? I could not match a name in the question.")
@@ -88,7 +96,7 @@ def _offline_explain(question: str, ctx: RosterContext, today: dt.date | None, l
     kind = rs.kind_in(question)
     if kind is not None:
         args["kind"] = kind
-    result, is_error = safe_tool(ctx, "explain_assignment", args, today)
+    result, is_error = safe_tool(ctx, "explain_assignment", args, today, asker)
     call = {"name": "explain_assignment", "input": args, "error": is_error}
     if is_error:
         return Answer(label + result["error"], [], [call])
@@ -99,7 +107,9 @@ def _offline_explain(question: str, ctx: RosterContext, today: dt.date | None, l
     )
 
 
-def _offline_what_if(question: str, ctx: RosterContext, today: dt.date | None, label: str) -> Answer:
+def _offline_what_if(
+    question: str, ctx: RosterContext, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
     q = question.lower()
     day = rs.date_in(ctx, question, today)
     rid = rs.find_registrar(ctx, question)
@@ -129,7 +139,7 @@ def _offline_what_if(question: str, ctx: RosterContext, today: dt.date | None, l
         outcome = what_if(ctx, changes)
     except WhatIfError as exc:
         return Answer(label + str(exc))
-    result = outcome.to_dict()
+    result = for_asker("what_if", outcome.to_dict(), asker)
     call = {"name": "what_if", "input": {"changes": [c.describe() for c in changes]}, "error": False}
     text = label + assumption + render_what_if(ctx, result)
     return Answer(text, [{"tool": "what_if", "result": result}], [call])

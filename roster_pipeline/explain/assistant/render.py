@@ -70,6 +70,8 @@ def render_explanation(
     if facts["on_approved_leave"]:
         away = ", ".join(name_of(ctx, r) for r in facts["on_approved_leave"])
         lines.append(f"- On approved leave that day: {away}.")
+    if facts.get("unavailable"):
+        lines.append(f"- Unavailable that day: {', '.join(name_of(ctx, r) for r in facts['unavailable'])}.")
     lines.append(f"- Eligible colleagues not working that day: {len(facts['eligible_but_off'])}.")
     nights = facts["fairness"].get("fair-nights", {}).get("registrars", {}).get(registrar_id)
     if nights:

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from roster_pipeline.explain import resolve as rs
+from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.counterfactual import explain_assignment
 from roster_pipeline.explain.facts import RosterContext, fairness_report, schedule, summary
 from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
@@ -94,9 +95,19 @@ def _registrar(ctx: RosterContext, value: Any) -> str:
 
 
 def run_tool(
-    ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | None = None
+    ctx: RosterContext,
+    name: str,
+    args: dict[str, Any],
+    today: dt.date | None = None,
+    asker: Asker | None = None,
 ) -> dict[str, Any]:
-    """Run one tool on validated input. Results carry ids, never names or private notes."""
+    """Run one tool on validated input, its result limited to what `asker` may see (None: a manager,
+    everything). Results carry ids, never names or private notes."""
+    return for_asker(name, _run(ctx, name, args, today), asker)
+
+
+def _run(ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | None) -> dict[str, Any]:
+    """One tool's full result."""
     if not isinstance(args, dict):
         raise ToolInputError("tool input must be an object")
     if name == "show_schedule":
@@ -163,10 +174,14 @@ def _change(ctx: RosterContext, args: dict[str, Any]) -> Change:
 
 
 def safe_tool(
-    ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | None = None
+    ctx: RosterContext,
+    name: str,
+    args: dict[str, Any],
+    today: dt.date | None = None,
+    asker: Asker | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """(result, is_error): bad input and what-if errors come back as error results."""
     try:
-        return run_tool(ctx, name, args, today), False
+        return run_tool(ctx, name, args, today, asker), False
     except (ToolInputError, WhatIfError, rs.ResolveError) as exc:
         return {"error": str(exc)}, True
