@@ -14,7 +14,7 @@ from typing import Any
 import httpx2 as httpx  # the public HTTP client anthropic 2.x is built on
 import pytest
 
-from roster_pipeline.explain.assistant import Asker, ask, run_tool
+from roster_pipeline.explain.assistant import Asker, ask, for_asker, run_tool
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.cli import register_cli
 from roster_pipeline.explain.demo import solved_sample
@@ -144,3 +144,25 @@ def test_roster_ask_as(ctx: RosterContext, capsys: pytest.CaptureFixture[str]) -
     unknown = parser.parse_args(["ask", "How fair is the roster?", "--as", "R999", *base])
     assert unknown.func(unknown) == 2
     assert "--as R999" in capsys.readouterr().err
+
+
+def test_infeasibility_diagnoses_state_absences_only_as_unavailable() -> None:
+    result = {
+        "status": "INFEASIBLE",
+        "diagnosis": [
+            "cover-min: cover for the night (N-CEN) at site CEN on 2027-02-04 needs 2 registrars; only 1 is "
+            "available: R002, R010 are on approved leave",
+            "leave: R002 is on approved leave 2027-02-01..2027-02-07",
+            "training: R003 has protected training 'ALS course' on 2027-02-03",
+        ],
+    }
+    shown = for_asker("what_if", result, Asker("R001"))["diagnosis"]
+    assert shown == [
+        "cover-min: cover for the night (N-CEN) at site CEN on 2027-02-04 needs 2 registrars; only 1 is "
+        "available: R002, R010 are unavailable",
+        "leave: R002 is unavailable 2027-02-01..2027-02-07",
+        "training: R003 is unavailable on 2027-02-03",
+    ]
+    assert for_asker("what_if", result, None) is result and "approved leave" in result["diagnosis"][1]
+    why = for_asker("explain_assignment", {"counterfactual": {"binding": result["diagnosis"]}}, Asker("R001"))
+    assert why["counterfactual"]["binding"] == shown

@@ -9,6 +9,7 @@ type or reason, their requests, or their fairness figures."""
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,21 @@ def for_asker(name: str, result: dict[str, Any], asker: Asker | None) -> dict[st
         facts["unavailable"] = [rid for rid in away if rid != me]
         facts["requests_that_day"] = [r for r in facts["requests_that_day"] if r["registrar_id"] == me]
         facts["fairness"] = own_fairness(facts.get("fairness", {}), me)
+    for part in (out, out.get("counterfactual") or {}):
+        for key in ("diagnosis", "binding"):
+            if isinstance(part.get(key), list):
+                part[key] = [as_unavailable(str(line)) for line in part[key]]
     return out
+
+
+# The solver's infeasibility diagnosis names absences ("R002 is on approved leave ...", "R003 has
+# protected training 'ALS' ..."): a registrar is told only that a colleague is unavailable.
+_ABSENCE = re.compile(r"\b(is|are) on approved leave\b|\bhas protected training '[^']*'")
+
+
+def as_unavailable(line: str) -> str:
+    """`line` with every absence stated only as "unavailable"."""
+    return _ABSENCE.sub(lambda m: f"{m.group(1)} unavailable" if m.group(1) else "is unavailable", line)
 
 
 def own_fairness(fairness: dict[str, Any], registrar_id: str) -> dict[str, Any]:
