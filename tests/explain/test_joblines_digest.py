@@ -39,7 +39,7 @@ def catalogue_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def frames(catalogue_csv: Path) -> dict[str, Any]:
-    outcome = run({"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue_csv), "time_limit": 10})
+    outcome = run({"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue_csv), "time_limit": 10, "workers": 1})
     out = output_frames(outcome)
     return {
         "lines": out["lines"],
@@ -195,7 +195,7 @@ def test_asset_writes_the_warehouse_idempotently_and_shows_markdown(
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     path = tmp_path / "w.duckdb"
     resources = {"warehouse": WarehouseResource(duckdb_path=str(path)), "claude": ClaudeResource()}
-    request = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue_csv), "time_limit": 10}
+    request = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue_csv), "time_limit": 10, "workers": 1}
     run_config = {
         "ops": {
             "joblines_assets": {"config": request},
