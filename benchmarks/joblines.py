@@ -47,7 +47,7 @@ def checkpoint_row(outcome: JoblineRun, seconds: float) -> dict[str, Any]:
     )
     plan = outcome.plan
     lines = snapshot_frame(plan, solution.rotations, solution.leave)
-    report = check(lines, CheckInputs.from_plan(plan))
+    report = check(lines, outcome.inputs or CheckInputs.from_plan(plan))
     row["violations"] = int(len(violations(report)))
     row.update(metrics(lines, plan.catalogue.rotations, outcome.profile))
     return row

@@ -54,6 +54,7 @@ class JoblineRun:
     report: pd.DataFrame
     metrics: dict[str, float]
     recount: dict[str, int] = field(default_factory=dict)
+    inputs: CheckInputs | None = None  # what the checker judged from: the request's own frames
 
 
 def request_inputs(
@@ -104,8 +105,8 @@ def run(request: dict[str, Any]) -> JoblineRun:
     result = solve_joblines(plan, profile, settings)
     report = pd.DataFrame()
     parts: dict[str, int] = {}
+    inputs = check_inputs(request, plan.rules)
     if not result.lines.empty:
-        inputs = check_inputs(request, plan.rules)
         excused = {(d["rotation_id"], d["term"]) for d in result.dropped}
         report = check(result.lines, inputs, excused)
         if result.status in ("OPTIMAL", "FEASIBLE"):  # FEASIBLE_WITH_DROPS minimises the drops instead
@@ -116,7 +117,7 @@ def run(request: dict[str, Any]) -> JoblineRun:
                 extra = pd.DataFrame(bests_reachable(result.lines, inputs, profile.values, bests))
                 report = pd.concat([report, extra.assign(value=extra.value.astype(str))], ignore_index=True)
     found = metrics(result.lines, plan.catalogue.rotations, profile, settings.weights.min_hamming)
-    return JoblineRun(plan, profile, result, report, found, parts)
+    return JoblineRun(plan, profile, result, report, found, parts, inputs)
 
 
 def summary(outcome: JoblineRun) -> dict[str, Any]:

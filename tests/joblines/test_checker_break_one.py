@@ -14,8 +14,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from roster_pipeline.joblines.checker import CheckInputs, check, violations
+from roster_pipeline.joblines.checker import CheckInputs, check, limits, violations
 from roster_pipeline.joblines.data import JoblineRules, sample_catalogue
+from roster_pipeline.joblines.request import check_inputs
 
 WEEKS = {1: 10, 2: 10, 3: 10, 4: 10, 5: 12}
 COHORT = pd.DataFrame({"line_id": ["A", "B", "C"], "pgy": [1, 1, 2], "fte": [1.0, 1.0, 1.0]})
@@ -193,3 +194,20 @@ def test_a_line_outside_the_cohort_and_an_unknown_rotation_are_reported() -> Non
     assert failing(pd.concat([lines, stranger], ignore_index=True), inputs()) == {"lines of the cohort": 1}
     lines.loc[(lines.line_id == "A") & (lines.term == 3), "rotation_id"] = "NOPE"
     assert failing(lines, inputs()).get("rotations of the catalogue") == 1
+
+
+def test_the_request_gives_the_checker_its_own_frames_and_overrides() -> None:
+    request = {
+        "pgy1": 2,
+        "pgy2": 1,
+        "terms": [10, 12],
+        "capacity_overrides": [{"rotation_id": "ICU", "term": 2, "capacity": 1}],
+    }
+    given = check_inputs(request, JoblineRules())
+    assert list(given.cohort.line_id) == ["P1-001", "P1-002", "P2-001"] and given.weeks == {1: 10, 2: 12}
+    capacity, minimum = limits(given)
+    assert (capacity["ICU", 1], capacity["ICU", 2], minimum["ICU", 2]) == (
+        4,
+        1,
+        2,
+    )  # sample: ICU holds 4, min 2
