@@ -122,7 +122,9 @@ def test_the_api_key_leaks_nowhere(
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
     assert explain_resources()["claude"].api_key == dg.EnvVar("ANTHROPIC_API_KEY")
     SENT_KEYS.clear()
-    resources["claude"] = MockedClaude(api_key=dg.EnvVar("ANTHROPIC_API_KEY"), model="claude-leak-test")
+    # the resource configured at launch, as from the launchpad: the run config carries the EnvVar
+    resources["claude"] = MockedClaude.configure_at_launch()
+    claude_config = {"api_key": {"env": "ANTHROPIC_API_KEY"}, "model": "claude-leak-test"}
     instance = dg.DagsterInstance.ephemeral()
     with caplog.at_level(logging.DEBUG):
         result = dg.materialize(
@@ -130,6 +132,7 @@ def test_the_api_key_leaks_nowhere(
             partition_key=WEEK,
             resources=resources,
             instance=instance,
+            run_config={"resources": {"claude": {"config": claude_config}}},
         )
     assert result.success
     assert SENT_KEYS and all(SENT_KEYS)  # every request carried the key, in a header
@@ -157,3 +160,4 @@ def test_the_api_key_leaks_nowhere(
         "warehouse": "\n".join(rows),
     }
     assert {place: FAKE_KEY in text for place, text in places.items()} == dict.fromkeys(places, False)
+    assert "ANTHROPIC_API_KEY" in places["run config"]  # the run config names the variable only
