@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from roster_pipeline.core.domain import Department
+from roster_pipeline.core.domain import Department, is_blank
 from roster_pipeline.core.rules import Rule, RulePack
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.explain.window import build_window_model
@@ -122,6 +122,10 @@ def _with_cover(dept: Department, change: Change) -> Department:
         raise WhatIfError("a cover change needs a date and a number of people (0..50)")
     cover = dept.table("cover")
     people = int(change.people)
+    # The change replaces any head-count row already dated that day for the shift (two dated rows
+    # of equal rank are a contract error, and the solver would keep the old one).
+    dated = pd.to_datetime(cover["date"], errors="coerce").dt.date == change.date
+    same = dated & (cover["shift"].astype(str) == shift.code) & cover["skill"].map(is_blank)
     row = {col: None for col in cover.columns}
     row.update(
         date=change.date.isoformat(), days=None, site=shift.site, shift=shift.code, skill=None,
@@ -129,7 +133,7 @@ def _with_cover(dept: Department, change: Change) -> Department:
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        dept.tables["cover"] = pd.concat([cover, pd.DataFrame([row])], ignore_index=True)
+        dept.tables["cover"] = pd.concat([cover[~same], pd.DataFrame([row])], ignore_index=True)
     return dept
 
 
