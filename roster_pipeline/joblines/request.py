@@ -21,7 +21,6 @@ from roster_pipeline.joblines.checker import CheckInputs, check, violations
 from roster_pipeline.joblines.checker_objective import bests_reachable, recount
 from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.metrics import metrics
-from roster_pipeline.joblines.model import best_line_affinities
 from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.solve import JoblineResult, JoblineSettings, solve_joblines
 
@@ -111,7 +110,7 @@ def run(request: dict[str, Any]) -> JoblineRun:
         report = check(result.lines, inputs, excused)
         if result.status in ("OPTIMAL", "FEASIBLE"):  # FEASIBLE_WITH_DROPS minimises the drops instead
             weights = asdict(settings.weights)
-            bests = best_line_affinities(plan, profile) if settings.weights.affinity else {}
+            bests = result.bests  # the engine's per-year best line; checked below, not trusted
             parts = recount(result.lines, inputs, profile.values, bests, weights)
             if bests:
                 extra = pd.DataFrame(bests_reachable(result.lines, inputs, profile.values, bests))

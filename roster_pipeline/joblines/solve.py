@@ -66,6 +66,7 @@ class JoblineResult(SolveOutcome):
     first_feasible_seconds: float | None = None
     parts: dict[str, float] = field(default_factory=dict)
     progress: list[ProgressPoint] = field(default_factory=list)
+    bests: dict[int, int] = field(default_factory=dict)  # per PGY year, the best single-line affinity
 
 
 def _feasibility(plan: Plan, settings: JoblineSettings) -> tuple[JoblineModel, cp_model.CpSolver, int]:
@@ -413,4 +414,5 @@ def _optimised_result(
         first_feasible_seconds=first_seconds,
         parts={k: float(solver.Value(v)) for k, v in built.parts.items()},
         progress=progress.points,
+        bests=dict(built.choice.bests),
     )
