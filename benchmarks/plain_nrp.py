@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
     result = solve_plain(args.instance, args.time_limit)
-    score = evaluate_solution(parse_instance(args.instance), result.pop("solution_rows"))
+    score = evaluate_solution(Path(args.instance), result.pop("solution_rows"))  # its own reading
     result["native_objective"] = score.objective
     result["hard_violations"] = [str(v) for v in score.violations]
     print(json.dumps(result))

@@ -290,7 +290,7 @@ def bench_instance(
         "seconds": round(result.seconds, 2),
     }
     if result.feasible:
-        score = evaluate_solution(inst, solution)
+        score = evaluate_solution(Path(path), solution)  # the checker reads the file itself
         report = validate_roster(department, pack, horizon, result.assignments)
         summary["engine_objective"] = result.objective
         summary["validator_penalty"] = int(report.soft_penalty)
