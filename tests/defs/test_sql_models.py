@@ -1,0 +1,225 @@
+"""Every SQL model in `dbt_like_sql/` against values computed by hand.
+
+Each test writes a few fact-table rows by hand (the columns `core/warehouse.py` defines and the weekly
+solve writes), builds the models through the `sql_models` asset (the code path Dagster runs), and
+compares the model's rows with numbers worked out in the comments below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.defs.common.resources import WarehouseResource
+from roster_pipeline.defs.sql_models.assets import SQL_DIR, build_models_asset
+
+W1, W2, W3 = dt.date(2026, 10, 5), dt.date(2026, 10, 12), dt.date(2026, 10, 19)
+TESTED = {"fairness_weekly", "fairness_cumulative", "fairness_spread_gini", "request_satisfaction"}
+TESTED |= {"cover_shortfalls"}
+
+
+def _ledger(week: dt.date, rows: list[tuple]) -> pd.DataFrame:
+    """Ledger rows (registrar, fte, available_days, nights, weekends, hours, nights_balance)."""
+    records = [
+        {
+            "week_start": week,
+            "registrar_id": rid,
+            "fte": fte,
+            "available_days": days,
+            "nights": nights,
+            "weekends": weekends,
+            "public_holidays": 0,
+            "hours": hours,
+            "cum_nights": 0,
+            "cum_weekends": 0,
+            "cum_public_holidays": 0,
+            "cum_hours": 0.0,
+            "nights_balance": balance,
+            "weekends_balance": -balance,
+            "public_holidays_balance": 0.0,
+            "hours_balance": 10 * balance,
+        }
+        for rid, fte, days, nights, weekends, hours, balance in rows
+    ]
+    return pd.DataFrame(records)
+
+
+# Week 1: A full time, B half time, C full time on leave all week (no shifts, no availability).
+# sum(fte * available_days) = 5 + 2.5 + 0 = 7.5, so share A = 2/3, B = 1/3, C = 0.
+# Totals: nights 2, weekends 2, hours 60.
+LEDGER_W1 = [("A", 1.0, 5, 2, 1, 40.0, 0.5), ("B", 0.5, 5, 0, 1, 20.0, -0.5), ("C", 1.0, 0, 0, 0, 0.0, 0.0)]
+# Week 2: everyone works one night and 30 hours (ties); C the one weekend shift.
+# sum(fte * available_days) = 5 + 2.5 + 5 = 12.5: share A = 0.4, B = 0.2, C = 0.4.
+# Totals: nights 3, weekends 1, hours 90.
+LEDGER_W2 = [("A", 1.0, 5, 1, 0, 30.0, 0.3), ("B", 0.5, 5, 1, 0, 30.0, -0.1), ("C", 1.0, 5, 1, 1, 30.0, 0.2)]
+
+
+def _solve_run(week: dt.date, total: int, honoured: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "week_start": week,
+                "status": "OPTIMAL",
+                "hard_violations": 0,
+                "requests_total": total,
+                "requests_honoured": honoured,
+            }
+        ]
+    )
+
+
+def _cover(rows: list[tuple]) -> pd.DataFrame:
+    """Cover rows (date, site, shift, skill, min, target, max, assigned) of week 1."""
+    keys = ["date", "site", "shift", "skill", "min", "target", "max", "assigned"]
+    return pd.DataFrame([{"week_start": W1, **dict(zip(keys, row, strict=True))} for row in rows])
+
+
+COVER_W1 = [
+    (dt.date(2026, 10, 6), "S2", "D", "", 1, 2, 3, 1),  # at min, one below target
+    (dt.date(2026, 10, 5), "S1", "D", None, 2, 3, 4, 1),  # one below min, two below target
+    (dt.date(2026, 10, 5), "S1", "N", "ICU", 1, 1, 1, 1),  # met: not a shortfall
+    (dt.date(2026, 10, 6), "S1", "D", None, 1, 2, 2, 3),  # over target: not a shortfall
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with the hand-made fact rows, and every SQL model built by the `sql_models` asset."""
+    path = tmp_path_factory.mktemp("sql_models") / "warehouse.duckdb"
+    wh = DuckDBWarehouse(path)
+    wh.replace_week(
+        W1,
+        {
+            "fairness_ledger": _ledger(W1, LEDGER_W1),
+            "solve_runs": _solve_run(W1, 4, 3),
+            "cover_status": _cover(COVER_W1),
+        },
+    )
+    # a week with no requests: the percentage is undefined, not 0 or 100
+    wh.replace_week(W2, {"fairness_ledger": _ledger(W2, LEDGER_W2), "solve_runs": _solve_run(W2, 0, 0)})
+    wh.replace_week(W3, {"solve_runs": _solve_run(W3, 6, 3)})
+    result = dg.materialize(
+        [build_models_asset()],
+        resources={"warehouse": WarehouseResource(duckdb_path=str(path))},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    return path
+
+
+def _model(path: Path, name: str, order: str) -> pd.DataFrame:
+    frame = DuckDBWarehouse(path).query(f"SELECT * FROM {name} ORDER BY {order}")
+    for column in ("week_start", "date"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _expect(actual: pd.DataFrame, expected: dict[str, list]) -> None:
+    want = pd.DataFrame(expected)
+    pd.testing.assert_frame_equal(
+        actual[list(want.columns)].reset_index(drop=True), want, check_dtype=False, atol=1e-9
+    )
+
+
+def test_every_model_has_a_value_test() -> None:
+    assert {file.stem for file in SQL_DIR.glob("*.sql")} == TESTED
+
+
+def test_fairness_weekly(warehouse: Path) -> None:
+    rows = _model(warehouse, "fairness_weekly", "week_start, registrar_id")
+    _expect(
+        rows,
+        {
+            "week_start": [W1] * 3 + [W2] * 3,
+            "registrar_id": ["A", "B", "C"] * 2,
+            "share": [2 / 3, 1 / 3, 0.0, 0.4, 0.2, 0.4],
+            # week 1: share x 2 nights, share x 2 weekends, share x 60 hours
+            "fair_nights": [4 / 3, 2 / 3, 0.0, 1.2, 0.6, 1.2],
+            "fair_weekends": [4 / 3, 2 / 3, 0.0, 0.4, 0.2, 0.4],
+            "fair_hours": [40.0, 20.0, 0.0, 36.0, 18.0, 36.0],
+            "nights_deviation": [2 / 3, -2 / 3, 0.0, -0.2, 0.4, -0.2],
+            "weekends_deviation": [-1 / 3, 1 / 3, 0.0, -0.4, -0.2, 0.6],
+            # week 1 hours are exactly fair (a tie at 0); week 2 B works 30 h on a half-time share
+            "hours_deviation": [0.0, 0.0, 0.0, -6.0, 12.0, -6.0],
+        },
+    )
+
+
+def test_fairness_cumulative(warehouse: Path) -> None:
+    rows = _model(warehouse, "fairness_cumulative", "registrar_id, week_start")
+    _expect(
+        rows,
+        {
+            "week_start": [W1, W2] * 3,
+            "registrar_id": ["A", "A", "B", "B", "C", "C"],
+            "nights_to_date": [2, 3, 0, 1, 0, 1],
+            "weekends_to_date": [1, 1, 1, 1, 0, 1],
+            "hours_to_date": [40.0, 70.0, 20.0, 50.0, 0.0, 30.0],
+            "fair_nights_to_date": [4 / 3, 4 / 3 + 1.2, 2 / 3, 2 / 3 + 0.6, 0.0, 1.2],
+            "fair_hours_to_date": [40.0, 76.0, 20.0, 38.0, 0.0, 36.0],
+            "nights_deviation_to_date": [2 / 3, 2 / 3 - 0.2, -2 / 3, -2 / 3 + 0.4, 0.0, -0.2],
+            "weekends_deviation_to_date": [-1 / 3, -1 / 3 - 0.4, 1 / 3, 1 / 3 - 0.2, 0.0, 0.6],
+            "hours_deviation_to_date": [0.0, -6.0, 0.0, 12.0, 0.0, -6.0],
+            # the ledger's carried balances, passed through unchanged
+            "nights_balance": [0.5, 0.3, -0.5, -0.1, 0.0, 0.2],
+            "weekends_balance": [-0.5, -0.3, 0.5, 0.1, 0.0, -0.2],
+            "hours_balance": [5.0, 3.0, -5.0, -1.0, 0.0, 2.0],
+        },
+    )
+
+
+def test_fairness_spread_gini(warehouse: Path) -> None:
+    rows = _model(warehouse, "fairness_spread_gini", "week_start")
+    # Gini of hours / fte: week 1 (40, 40, 0): sum |xi - xj| over ordered pairs = 4 x 40 = 160,
+    # 2 n^2 mean = 2 x 9 x 80/3 = 480, so 1/3. Week 2 (30, 60, 30): 4 x 30 = 120 / (2 x 9 x 40) = 1/6.
+    _expect(
+        rows,
+        {
+            "week_start": [W1, W2],
+            "registrars": [3, 3],
+            "nights_spread": [4 / 3, 0.6],
+            "weekends_spread": [2 / 3, 1.0],
+            "hours_spread": [0.0, 18.0],
+            "gini_hours": [1 / 3, 1 / 6],
+        },
+    )
+
+
+def test_request_satisfaction(warehouse: Path) -> None:
+    rows = _model(warehouse, "request_satisfaction", "week_start")
+    _expect(
+        rows,
+        {
+            "week_start": [W1, W2, W3],
+            "requests_total": [4, 0, 6],
+            "requests_honoured": [3, 0, 3],
+            # no requests in week 2: undefined that week, and the running figure is unchanged
+            "honoured_pct": [75.0, float("nan"), 50.0],
+            "honoured_pct_to_date": [75.0, 75.0, 60.0],
+        },
+    )
+
+
+def test_cover_shortfalls(warehouse: Path) -> None:
+    rows = _model(warehouse, "cover_shortfalls", "date, site, shift")
+    _expect(
+        rows,
+        {
+            "week_start": [W1, W1],
+            "date": [dt.date(2026, 10, 5), dt.date(2026, 10, 6)],
+            "site": ["S1", "S2"],
+            "shift": ["D", "D"],
+            "skill": ["", ""],  # a missing skill reads as ''
+            "min": [2, 1],
+            "target": [3, 2],
+            "assigned": [1, 1],
+            "below_min": [1, 0],
+            "below_target": [2, 1],
+        },
+    )
