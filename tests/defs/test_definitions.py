@@ -11,6 +11,7 @@ from roster_pipeline.defs.joblines import definitions as joblines
 from roster_pipeline.defs.joblines.assets import JoblinesRequest
 from roster_pipeline.defs.rosters import definitions as rosters
 from roster_pipeline.defs.sql_models import definitions as sql_models
+from roster_pipeline.defs.sql_models.assets import SQL_DIR
 from roster_pipeline.joblines.request import plan_from_request
 
 DOMAINS = {
@@ -51,3 +52,21 @@ def test_job_line_run_config_has_every_weight_and_the_request_defaults() -> None
     assert from_dagster[0].weeks == from_cli[0].weeks
     assert from_dagster[0].cohort.equals(from_cli[0].cohort)
     assert from_dagster[2].weights.min_hamming == 3 and from_dagster[2].time_limit == 420.0
+
+
+def test_every_sql_file_is_an_asset_reading_its_tables() -> None:
+    graph = sql_models.definitions().resolve_asset_graph()
+    parents = {
+        key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+        if key.to_user_string() != "weekly_roster"
+    }
+    # fact tables (written by weekly_roster) and other models, read off the SQL files by hand
+    assert parents == {
+        "cover_shortfalls": {"weekly_roster"},
+        "fairness_weekly": {"weekly_roster"},
+        "fairness_cumulative": {"fairness_weekly", "weekly_roster"},
+        "fairness_spread_gini": {"fairness_weekly"},
+        "request_satisfaction": {"weekly_roster"},
+    }
+    assert set(parents) == {file.stem for file in SQL_DIR.glob("*.sql")}

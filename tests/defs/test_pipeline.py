@@ -1,7 +1,8 @@
 """The Dagster pipeline end to end on a small sample department (real solves, real DuckDB files).
 
 Weeks 2026-10-05..2026-10-19 are planned: partitions only exist up to four weeks after today, so the
-tests use past weeks. Solves use a short deterministic time limit, so reruns reproduce rosters.
+tests use past weeks. Solves run on one worker with a fixed seed and a deterministic time limit, so
+reruns reproduce rosters; no test reads the wall clock or depends on what a search happened to find.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def _resources(department: Path, database: Path) -> dict:
     return {
         "department": DepartmentSource(path=str(department)),
         "warehouse": WarehouseResource(duckdb_path=str(database)),
-        "solver": SolverSettings(time_limit=TIME_LIMIT, workers=2, seed=0, first_week=WEEKS[0]),
+        "solver": SolverSettings(
+            time_limit=TIME_LIMIT, workers=1, seed=0, deterministic=True, first_week=WEEKS[0]
+        ),
     }
 
 
@@ -60,6 +63,9 @@ def _env(department: Path, database: Path, home: Path) -> dict[str, str]:
         "ROSTER_DEPARTMENT": str(department),
         "ROSTER_DUCKDB": str(database),
         "ROSTER_TIME_LIMIT": str(TIME_LIMIT),
+        "ROSTER_WORKERS": "1",
+        "ROSTER_SEED": "0",
+        "ROSTER_DETERMINISTIC": "1",
         "ROSTER_FIRST_WEEK": WEEKS[0],
     }
 
@@ -96,18 +102,15 @@ def week_by_week(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     base = tmp_path_factory.mktemp("week_by_week")
     home, database = _home(base / "home"), base / "warehouse.duckdb"
     resources = _resources(sample, database)
-    timings = []
+    results = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DAGSTER_HOME", str(home))
         with dg.DagsterInstance.get() as instance:
             for week in WEEKS:
-                started = time.monotonic()
                 result = _run(week, resources, instance)
-                wall = time.monotonic() - started
                 assert result.success, week
-                meta = result.asset_materializations_for_node("weekly_roster")[0].metadata
-                timings.append((wall, meta["solve_seconds"].value, result))
-    return {"database": database, "home": home, "timings": timings, "snapshot": _snapshot(database)}
+                results.append(result)
+    return {"database": database, "home": home, "results": results, "snapshot": _snapshot(database)}
 
 
 def test_definitions_assets_jobs_and_sql_lineage() -> None:
@@ -152,24 +155,60 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     a = snap["roster_assignments"]
     offset = (pd.to_datetime(a["date"]) - pd.to_datetime(a["week_start"])).dt.days
     assert offset.between(0, 6).all()
-    # the dashboard metadata is plain numbers for the UI's plots
-    last = week_by_week["timings"][-1][2]
-    meta = last.asset_materializations_for_node("fairness_dashboard")[0].metadata
-    for key in ("nights_spread", "gini_hours", "requests_honoured_pct", "gap"):
-        assert isinstance(meta[key].value, float)
-    assert isinstance(meta["hard_violations"].value, int) and meta["hard_violations"].value == 0
-    assert "D-" in meta["calendar"].value or "N-" in meta["calendar"].value
+    # each week's ledger hours are the hours of that week's assignments (0 for a registrar with none)
+    worked = a.groupby(["week_start", "registrar_id"])["hours"].sum()
+    ledger_hours = ledger.set_index(["week_start", "registrar_id"])["hours"]
+    expected = worked.reindex(ledger_hours.index, fill_value=0.0)
+    pd.testing.assert_series_equal(ledger_hours, expected, check_names=False, check_dtype=False)
+    last = week_by_week["results"][-1]
     checks = {e.check_name: e.passed for e in last.get_asset_check_evaluations()}
-    assert checks["no_hard_violations"] and checks["cover_met"] and checks["contracts_hold"]
+    assert [checks[name] for name in ("no_hard_violations", "cover_met", "contracts_hold")] == [True] * 3
 
 
-def test_single_week_runs_overhead(week_by_week: dict) -> None:
-    """A one-week run pays for ~75 events in the sqlite instance storage (about 2.3 s on tmpfs, 4-5 s on
-    a slow disk; the first run also pays lazy imports); the solve itself is the rest. Only a loose
-    regression guard here: the 3 s target is checked per partition of a backfill below."""
-    timings = [(round(wall, 2), round(solve, 2)) for wall, solve, _ in week_by_week["timings"]]
-    print("one-week runs (wall s, solve s):", timings)
-    assert all(wall - solve < 10.0 for wall, solve in timings), timings
+def _fairness_by_hand(ledger: pd.DataFrame) -> pd.DataFrame:
+    """fairness_weekly recomputed in pandas: share = fte x available days over the week's sum."""
+    frame = ledger.sort_values(["week_start", "registrar_id"]).reset_index(drop=True)
+    weight = frame["fte"] * frame["available_days"]
+    frame["share"] = weight / weight.groupby(frame["week_start"]).transform("sum")
+    for column in ("nights", "weekends", "hours"):
+        total = frame.groupby("week_start")[column].transform("sum")
+        frame[f"{column}_deviation"] = frame[column] - frame["share"] * total
+    frame["hours_per_fte"] = frame["hours"] / frame["fte"]
+    return frame
+
+
+def _gini(values: pd.Series) -> float:
+    x = values.to_numpy(dtype=float)
+    return float(abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean()))
+
+
+def test_sql_models_and_dashboard_match_the_fact_tables(week_by_week: dict) -> None:
+    snap, database = week_by_week["snapshot"], week_by_week["database"]
+    hand = _fairness_by_hand(snap["fairness_ledger"])
+    model = _table(database, "SELECT * FROM fairness_weekly ORDER BY week_start, registrar_id")
+    columns = ["share", "nights_deviation", "weekends_deviation", "hours_deviation"]
+    pd.testing.assert_frame_equal(model[columns], hand[columns], check_dtype=False, atol=1e-9)
+    # the last week's dashboard numbers against the same figures computed here
+    week = hand[hand["week_start"] == hand["week_start"].max()]
+    run = snap["solve_runs"].iloc[-1]
+    meta = week_by_week["results"][-1].asset_materializations_for_node("fairness_dashboard")[0].metadata
+    for column in ("nights", "weekends", "hours"):
+        spread = week[f"{column}_deviation"].max() - week[f"{column}_deviation"].min()
+        assert meta[f"{column}_spread"].value == pytest.approx(spread, abs=1e-9)
+    assert meta["gini_hours"].value == pytest.approx(_gini(week["hours_per_fte"]), abs=1e-9)
+    honoured = 100.0 * run["requests_honoured"] / run["requests_total"] if run["requests_total"] else 100.0
+    assert meta["requests_honoured_pct"].value == pytest.approx(honoured)
+    assert meta["hard_violations"].value == 0 and meta["objective"].value == pytest.approx(run["objective"])
+    cover = snap["cover_status"]
+    below = cover[(cover["week_start"] == run["week_start"]) & (cover["assigned"] < cover["min"])]
+    assert meta["cover_below_min"].value == len(below)
+    shifts = snap["roster_assignments"]
+    shifts = shifts[shifts["week_start"] == run["week_start"]]
+    assert meta["dagster/row_count"].value == len(shifts) > 0
+    # every assignment of the week is in the calendar: its registrar's row has the shift code
+    calendar = {line.split("|")[1].strip(): line for line in meta["calendar"].value.splitlines()[2:]}
+    for registrar, shift in shifts[["registrar_id", "shift"]].itertuples(index=False):
+        assert f" {shift} " in calendar[registrar], (registrar, shift)
 
 
 def test_rerunning_a_week_replaces_exactly_its_rows(
@@ -275,21 +314,12 @@ def cli_backfill(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 def test_cli_backfill_matches_week_by_week_and_is_repeatable(cli_backfill: dict, week_by_week: dict) -> None:
     database = cli_backfill["database"]
     first = _snapshot(database)
-    # Dagster overhead per partition in the backfill run: run time minus solve time, over 3 weeks
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DAGSTER_HOME", str(cli_backfill["home"]))
-        with dg.DagsterInstance.get() as instance:
-            (run,) = instance.get_runs()
-            stats = instance.get_run_stats(run.run_id)
-    overhead = (stats.end_time - stats.start_time - first["solve_runs"]["seconds"].sum()) / len(WEEKS)
-    print(f"backfill run {stats.end_time - stats.start_time:.2f} s, overhead per partition {overhead:.2f} s")
-    assert overhead < 3.0
     assert len(first["solve_runs"]) == 3
     assert len(first["fairness_ledger"]) == 3 * 20
-    ledger_cols = [c for c in first["fairness_ledger"].columns]
-    pd.testing.assert_frame_equal(
-        first["fairness_ledger"][ledger_cols], week_by_week["snapshot"]["fairness_ledger"][ledger_cols]
-    )
+    # one worker, fixed seed, deterministic time limit: the CLI backfill solves the same rosters
+    for table in FACT_TABLES:
+        columns = [c for c in first[table].columns if c not in VOLATILE]
+        pd.testing.assert_frame_equal(first[table][columns], week_by_week["snapshot"][table][columns])
     again = subprocess.run(
         cli_backfill["command"],
         cwd=ROOT,
