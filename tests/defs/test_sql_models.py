@@ -57,6 +57,9 @@ LEDGER_W1 = [("A", 1.0, 5, 2, 1, 40.0, 0.5), ("B", 0.5, 5, 0, 1, 20.0, -0.5), ("
 # sum(fte * available_days) = 5 + 2.5 + 5 = 12.5: share A = 0.4, B = 0.2, C = 0.4.
 # Totals: nights 3, weekends 1, hours 90.
 LEDGER_W2 = [("A", 1.0, 5, 1, 0, 30.0, 0.3), ("B", 0.5, 5, 1, 0, 30.0, -0.1), ("C", 1.0, 5, 1, 1, 30.0, 0.2)]
+# Week 3: nobody can work (D has FTE 0, E no available day): every share is undefined (NULL, not 0).
+LEDGER_W3 = [("D", 0.0, 5, 0, 0, 0.0, 0.0), ("E", 1.0, 0, 0, 0, 0.0, 0.0)]
+NAN = float("nan")
 
 
 def _solve_run(week: dt.date, total: int, honoured: int) -> pd.DataFrame:
@@ -102,7 +105,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     # a week with no requests: the percentage is undefined, not 0 or 100
     wh.replace_week(W2, {"fairness_ledger": _ledger(W2, LEDGER_W2), "solve_runs": _solve_run(W2, 0, 0)})
-    wh.replace_week(W3, {"solve_runs": _solve_run(W3, 6, 3)})
+    wh.replace_week(W3, {"fairness_ledger": _ledger(W3, LEDGER_W3), "solve_runs": _solve_run(W3, 6, 3)})
     result = dg.materialize(
         [build_models_asset()],
         resources={"warehouse": WarehouseResource(duckdb_path=str(path))},
@@ -136,17 +139,17 @@ def test_fairness_weekly(warehouse: Path) -> None:
     _expect(
         rows,
         {
-            "week_start": [W1] * 3 + [W2] * 3,
-            "registrar_id": ["A", "B", "C"] * 2,
-            "share": [2 / 3, 1 / 3, 0.0, 0.4, 0.2, 0.4],
+            "week_start": [W1] * 3 + [W2] * 3 + [W3] * 2,
+            "registrar_id": ["A", "B", "C"] * 2 + ["D", "E"],
+            "share": [2 / 3, 1 / 3, 0.0, 0.4, 0.2, 0.4, NAN, NAN],
             # week 1: share x 2 nights, share x 2 weekends, share x 60 hours
-            "fair_nights": [4 / 3, 2 / 3, 0.0, 1.2, 0.6, 1.2],
-            "fair_weekends": [4 / 3, 2 / 3, 0.0, 0.4, 0.2, 0.4],
-            "fair_hours": [40.0, 20.0, 0.0, 36.0, 18.0, 36.0],
-            "nights_deviation": [2 / 3, -2 / 3, 0.0, -0.2, 0.4, -0.2],
-            "weekends_deviation": [-1 / 3, 1 / 3, 0.0, -0.4, -0.2, 0.6],
+            "fair_nights": [4 / 3, 2 / 3, 0.0, 1.2, 0.6, 1.2, NAN, NAN],
+            "fair_weekends": [4 / 3, 2 / 3, 0.0, 0.4, 0.2, 0.4, NAN, NAN],
+            "fair_hours": [40.0, 20.0, 0.0, 36.0, 18.0, 36.0, NAN, NAN],
+            "nights_deviation": [2 / 3, -2 / 3, 0.0, -0.2, 0.4, -0.2, NAN, NAN],
+            "weekends_deviation": [-1 / 3, 1 / 3, 0.0, -0.4, -0.2, 0.6, NAN, NAN],
             # week 1 hours are exactly fair (a tie at 0); week 2 B works 30 h on a half-time share
-            "hours_deviation": [0.0, 0.0, 0.0, -6.0, 12.0, -6.0],
+            "hours_deviation": [0.0, 0.0, 0.0, -6.0, 12.0, -6.0, NAN, NAN],
         },
     )
 
@@ -156,20 +159,20 @@ def test_fairness_cumulative(warehouse: Path) -> None:
     _expect(
         rows,
         {
-            "week_start": [W1, W2] * 3,
-            "registrar_id": ["A", "A", "B", "B", "C", "C"],
-            "nights_to_date": [2, 3, 0, 1, 0, 1],
-            "weekends_to_date": [1, 1, 1, 1, 0, 1],
-            "hours_to_date": [40.0, 70.0, 20.0, 50.0, 0.0, 30.0],
-            "fair_nights_to_date": [4 / 3, 4 / 3 + 1.2, 2 / 3, 2 / 3 + 0.6, 0.0, 1.2],
-            "fair_hours_to_date": [40.0, 76.0, 20.0, 38.0, 0.0, 36.0],
-            "nights_deviation_to_date": [2 / 3, 2 / 3 - 0.2, -2 / 3, -2 / 3 + 0.4, 0.0, -0.2],
-            "weekends_deviation_to_date": [-1 / 3, -1 / 3 - 0.4, 1 / 3, 1 / 3 - 0.2, 0.0, 0.6],
-            "hours_deviation_to_date": [0.0, -6.0, 0.0, 12.0, 0.0, -6.0],
+            "week_start": [W1, W2] * 3 + [W3, W3],
+            "registrar_id": ["A", "A", "B", "B", "C", "C", "D", "E"],
+            "nights_to_date": [2, 3, 0, 1, 0, 1, 0, 0],
+            "weekends_to_date": [1, 1, 1, 1, 0, 1, 0, 0],
+            "hours_to_date": [40.0, 70.0, 20.0, 50.0, 0.0, 30.0, 0.0, 0.0],
+            "fair_nights_to_date": [4 / 3, 4 / 3 + 1.2, 2 / 3, 2 / 3 + 0.6, 0.0, 1.2, NAN, NAN],
+            "fair_hours_to_date": [40.0, 76.0, 20.0, 38.0, 0.0, 36.0, NAN, NAN],
+            "nights_deviation_to_date": [2 / 3, 2 / 3 - 0.2, -2 / 3, -2 / 3 + 0.4, 0.0, -0.2, NAN, NAN],
+            "weekends_deviation_to_date": [-1 / 3, -1 / 3 - 0.4, 1 / 3, 1 / 3 - 0.2, 0.0, 0.6, NAN, NAN],
+            "hours_deviation_to_date": [0.0, -6.0, 0.0, 12.0, 0.0, -6.0, NAN, NAN],
             # the ledger's carried balances, passed through unchanged
-            "nights_balance": [0.5, 0.3, -0.5, -0.1, 0.0, 0.2],
-            "weekends_balance": [-0.5, -0.3, 0.5, 0.1, 0.0, -0.2],
-            "hours_balance": [5.0, 3.0, -5.0, -1.0, 0.0, 2.0],
+            "nights_balance": [0.5, 0.3, -0.5, -0.1, 0.0, 0.2, 0.0, 0.0],
+            "weekends_balance": [-0.5, -0.3, 0.5, 0.1, 0.0, -0.2, 0.0, 0.0],
+            "hours_balance": [5.0, 3.0, -5.0, -1.0, 0.0, 2.0, 0.0, 0.0],
         },
     )
 
@@ -178,15 +181,16 @@ def test_fairness_spread_gini(warehouse: Path) -> None:
     rows = _model(warehouse, "fairness_spread_gini", "week_start")
     # Gini of hours / fte: week 1 (40, 40, 0): sum |xi - xj| over ordered pairs = 4 x 40 = 160,
     # 2 n^2 mean = 2 x 9 x 80/3 = 480, so 1/3. Week 2 (30, 60, 30): 4 x 30 = 120 / (2 x 9 x 40) = 1/6.
+    # Week 3: no share is defined and nobody works, so spreads and Gini are undefined.
     _expect(
         rows,
         {
-            "week_start": [W1, W2],
-            "registrars": [3, 3],
-            "nights_spread": [4 / 3, 0.6],
-            "weekends_spread": [2 / 3, 1.0],
-            "hours_spread": [0.0, 18.0],
-            "gini_hours": [1 / 3, 1 / 6],
+            "week_start": [W1, W2, W3],
+            "registrars": [3, 3, 2],
+            "nights_spread": [4 / 3, 0.6, NAN],
+            "weekends_spread": [2 / 3, 1.0, NAN],
+            "hours_spread": [0.0, 18.0, NAN],
+            "gini_hours": [1 / 3, 1 / 6, NAN],
         },
     )
 
@@ -200,7 +204,7 @@ def test_request_satisfaction(warehouse: Path) -> None:
             "requests_total": [4, 0, 6],
             "requests_honoured": [3, 0, 3],
             # no requests in week 2: undefined that week, and the running figure is unchanged
-            "honoured_pct": [75.0, float("nan"), 50.0],
+            "honoured_pct": [75.0, NAN, 50.0],
             "honoured_pct_to_date": [75.0, 75.0, 60.0],
         },
     )
