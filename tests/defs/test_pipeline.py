@@ -23,12 +23,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from roster_pipeline.core.warehouse import FACT_TABLES
+from data_contracts import validate_department
+from roster_pipeline.core.department_io import read_tables
+from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse
 from roster_pipeline.definitions import defs
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule
 from roster_pipeline.defs.sql_models.assets import referenced_tables
 from roster_pipeline.planning.sample import write_sample
+from roster_pipeline.planning.weekly import department_for_week
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -389,8 +392,6 @@ def test_webserver_graphql_lists_assets_and_materialisations(cli_backfill: dict)
 
 
 def test_a_week_after_a_broken_week_fails(sample: Path, tmp_path: Path, monkeypatch) -> None:
-    from roster_pipeline.core.warehouse import DuckDBWarehouse
-
     database = tmp_path / "broken.duckdb"
     broken = pd.DataFrame([{"status": "FEASIBLE", "hard_violations": 2, "input_hash": "x"}])
     DuckDBWarehouse(database).replace_week(dt.date.fromisoformat(WEEKS[0]), {"solve_runs": broken})
@@ -405,10 +406,6 @@ def test_a_week_after_a_broken_week_fails(sample: Path, tmp_path: Path, monkeypa
 
 
 def test_department_for_week_adds_history_without_touching_the_source(sample: Path) -> None:
-    from data_contracts import validate_department
-    from roster_pipeline.core.department_io import read_tables
-    from roster_pipeline.planning.weekly import department_for_week
-
     tables = validate_department(read_tables(sample))
     source_history = tables["history"].copy()
     week = dt.date(2026, 10, 12)
