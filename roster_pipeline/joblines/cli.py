@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from roster_pipeline.core.cli_common import EXIT_BAD_INPUT, positive_float
-from roster_pipeline.joblines.request import run_request
+from roster_pipeline.joblines.request import RequestError, run_request
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -23,7 +23,11 @@ def _command(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.time_limit is not None:
         request["time_limit"] = args.time_limit
-    out = run_request(request)
+    try:
+        out = run_request(request)
+    except RequestError as error:
+        print(f"request {args.request}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(json.dumps(out, default=str))
     return 0 if out["status"] in ("OPTIMAL", "FEASIBLE", "FEASIBLE_WITH_DROPS") else 1
 

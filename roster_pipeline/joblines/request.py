@@ -11,6 +11,7 @@ Request keys (all optional): `pgy1`, `pgy2`, `fte`, `cohort` (list of {line_id, 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 from affinity import AffinityProfile, default_profile, load_profile
 from roster_pipeline.joblines.checker import CheckInputs, check, violations
 from roster_pipeline.joblines.checker_objective import bests_reachable, recount
-from roster_pipeline.joblines.data import Plan, sample_catalogue, sample_cohort, template
+from roster_pipeline.joblines.data import TEMPLATES, Plan, sample_catalogue, sample_cohort, template
 from roster_pipeline.joblines.metrics import metrics
 from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.solve import JoblineResult, JoblineSettings, solve_joblines
@@ -40,6 +41,67 @@ REQUEST_DEFAULTS: dict[str, Any] = {
     "progress": False,
 }
 JOBLINE_TABLES = ("lines", "term_view", "capacity", "compliance", "metrics")
+
+
+class RequestError(ValueError):
+    """A planning request that cannot be used; the message names the key (and file) at fault."""
+
+
+def _whole(value: Any, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _rows(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(row, dict) for row in value)
+
+
+def _terms(value: Any) -> bool:
+    if isinstance(value, str):
+        return value in TEMPLATES
+    return isinstance(value, list) and bool(value) and all(_whole(w, 1) for w in value)
+
+
+def _weights(value: Any) -> bool:
+    known = set(REQUEST_DEFAULTS["weights"])
+    return isinstance(value, dict) and set(value) <= known and all(_whole(w, 0) for w in value.values())
+
+
+# Request key -> (is the value usable, what is expected), checked before anything is read or solved.
+REQUEST_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "pgy1": (lambda v: _whole(v, 0), "a whole number >= 0"),
+    "pgy2": (lambda v: _whole(v, 0), "a whole number >= 0"),
+    "fte": (lambda v: _number(v) and v <= 1, "a number in (0, 1]"),
+    "cohort": (_rows, "a list of {line_id, pgy, fte} objects"),
+    "terms": (_terms, f"one of {sorted(TEMPLATES)} or a list of term lengths in whole weeks >= 1"),
+    "catalogue": (lambda v: isinstance(v, str), '"sample" or a CSV path'),
+    "capacity_overrides": (_rows, "a list of {rotation_id, term, capacity, min_staffing} objects"),
+    "affinity_profile": (lambda v: isinstance(v, str), '"default" or a JSON/CSV path'),
+    "time_limit": (_number, "a number of seconds above 0"),
+    "workers": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "seed": (lambda v: _whole(v, 0), "a whole number >= 0"),
+    "weights": (
+        _weights,
+        f"an object of whole numbers >= 0, keys among {sorted(REQUEST_DEFAULTS['weights'])}",
+    ),
+    "progress": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
+def _key_problem(key: str, value: Any) -> str | None:
+    """What is wrong with one request key's value, in words, or None."""
+    if key not in REQUEST_KEYS:
+        return f"request key {key!r} is unknown; known keys: {', '.join(sorted(REQUEST_KEYS))}"
+    usable, expected = REQUEST_KEYS[key]
+    return None if usable(value) else f"request key {key!r}: expected {expected}, not {value!r}"
+
+
+def request_problems(request: dict[str, Any]) -> list[str]:
+    """Every problem of a request's keys and value types, before anything is read or solved."""
+    return [problem for key, value in request.items() if (problem := _key_problem(key, value))]
 
 
 @dataclass
@@ -79,15 +141,24 @@ def check_inputs(request: dict[str, Any], rules: Any) -> CheckInputs:
 
 
 def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, JoblineSettings]:
-    """Validated plan, affinity profile and settings from a planning request."""
+    """Validated plan, affinity profile and settings from a planning request (RequestError if not)."""
+    problems = request_problems(request)
+    if problems:
+        raise RequestError("\n".join(problems))
     request = {**REQUEST_DEFAULTS, **request}
-    cohort, terms, rotations, overrides = request_inputs(request)
-    plan = Plan.build(cohort, terms, rotations, overrides)
+    try:
+        cohort, terms, rotations, overrides = request_inputs(request)
+        plan = Plan.build(cohort, terms, rotations, overrides)
+    except (OSError, ValueError, KeyError) as error:  # unreadable catalogue, contract problems
+        raise RequestError(f"request cohort, terms, catalogue or capacity_overrides: {error}") from error
     name = request["affinity_profile"]
     known = set(plan.catalogue.rotations.specialty)
-    profile = default_profile() if name == "default" else load_profile(name, known=None)
+    try:
+        profile = default_profile() if name == "default" else load_profile(name, known=None)
+    except (OSError, ValueError, KeyError) as error:
+        raise RequestError(f"request key 'affinity_profile' ({name}): {error}") from error
     if not set(profile.specialties) & known:
-        raise ValueError("the affinity profile shares no specialty with the catalogue")
+        raise RequestError("the affinity profile shares no specialty with the catalogue")
     settings = JoblineSettings(
         time_limit=float(request["time_limit"]),
         workers=int(request["workers"]),
