@@ -14,7 +14,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from roster_pipeline.core.domain import Department, is_blank
-from roster_pipeline.core.rules import Rule, RulePack
+from roster_pipeline.core.rules import RULE_TYPES, Rule, RulePack, param_problems
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.explain.window import build_window_model
 from roster_pipeline.solver import SolveSettings, solve
@@ -175,6 +175,11 @@ def _with_rule(pack: RulePack, change: Change) -> RulePack:
     elif change.param in rule.params and isinstance(rule.params[change.param], int | float):
         params = copy.deepcopy(rule.params)
         params[change.param] = type(rule.params[change.param])(change.value)
+        problems = param_problems(RULE_TYPES[rule.type].schema, params)
+        if (
+            problems
+        ):  # the pack's own parameter schema: the what-if may not ask for a rule that makes no sense
+            raise WhatIfError(f"rule {rule.id}: {'; '.join(problems)}")
         new = replace(rule, params=params)
     else:
         numeric = [k for k, v in rule.params.items() if isinstance(v, int | float)]

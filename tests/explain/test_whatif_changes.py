@@ -1,16 +1,18 @@
-"""A cover what-if on a day that already has a dated cover row replaces that row, so the new demand
-is the one solved and validated (two dated rows of equal rank would be a contract error)."""
+"""What-if changes: a cover change on a day that already has a dated cover row replaces that row, so
+the new demand is the one solved and validated (two dated rows of equal rank would be a contract
+error); a rule change is held to the pack's parameter schema."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.core.rules import load_pack
-from roster_pipeline.explain.whatif import Change, apply_change
+from roster_pipeline.explain.whatif import Change, WhatIfError, apply_change
 from roster_pipeline.planning.sample import write_sample
 from roster_pipeline.validator import validate_roster
 
@@ -46,3 +48,18 @@ def test_cover_change_replaces_the_days_dated_row(tmp_path) -> None:
         if v.rule_type == "cover_limits" and v.dates == (TEACHING_DAY,) and v.message.startswith(f"{shift} ")
     ]
     assert short == [2]
+
+
+def test_rule_change_outside_the_parameter_schema_is_refused(tmp_path) -> None:
+    department = load_department(
+        write_sample(tmp_path / "d", registrars=12, sites=2, weeks=1, start=START, seed=7)
+    )
+    pack = load_pack("au-vic")
+    rest = next(r for r in pack.rules if r.type == "min_rest")
+    with pytest.raises(
+        WhatIfError, match=rf"rule {rest.id}: param 'hours' must be above 0 and at most 168, not -8"
+    ):
+        apply_change(department, pack, Change(kind="rule", rule_id=rest.id, param="hours", value=-8))
+    _, changed = apply_change(department, pack, Change(kind="rule", rule_id=rest.id, param="hours", value=8))
+    assert next(r for r in changed.rules if r.id == rest.id).params["hours"] == 8
+    assert next(r for r in pack.rules if r.id == rest.id).params == rest.params  # the pack is untouched
