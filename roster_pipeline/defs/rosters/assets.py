@@ -221,7 +221,7 @@ def weekly_roster(
     for week in weeks:
         history, ledger = _previous_week(context, wh, week, first)
         plan = plan_week(
-            department_for_week(tables, week, history, ledger), pack, week, settings, context.run_id
+            department_for_week(tables, week, history, ledger), pack, week, settings, context.run.run_id
         )
         counts = wh.replace_week(week, plan.frames)
         context.log.info(
