@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from import_reader import imported as read_imports
 
 import roster_pipeline.joblines as joblines
 
@@ -14,18 +15,7 @@ OWN = {f"roster_pipeline.joblines.{name.removesuffix('.py')}" for name in CHECKE
 
 
 def imported(path: Path) -> set[str]:
-    """Every module a file imports, at any depth of the file (relative imports made absolute)."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                base = ".".join(["roster_pipeline", "joblines", *([base] if base else [])])
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names if base == "roster_pipeline.joblines")
-    return names
+    return read_imports(path, "roster_pipeline.joblines")
 
 
 def test_the_checker_imports_only_the_standard_library_pandas_and_itself() -> None:
