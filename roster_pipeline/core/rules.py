@@ -21,8 +21,8 @@ LARGEST = 1_000_000
 @dataclass(frozen=True)
 class Param:
     """One rule parameter: `kind` is int (a whole number), number, bool, selector (a shift
-    selector, spec §2) or measure (a fairness measure); numbers lie in `low..high` (`low`
-    excluded when `above`)."""
+    selector, spec §2), measure (a fairness measure), publish (warn or refuse) or text; numbers
+    lie in `low..high` (`low` excluded when `above`)."""
 
     kind: str
     required: bool = False
@@ -196,15 +196,50 @@ class Rule:
         )
 
 
+PUBLISH_POLICIES = ("warn", "refuse")
+
+
+@dataclass(frozen=True)
+class ChangePolicy:
+    """How a published roster may change (the pack's `roster_changes` section): the notice a
+    published roster should give, the cost of each changed assignment by the notice it gives (a
+    repair minimises these after every hard rule and cover), and when a swap needs a manager."""
+
+    publish_notice_days: int = 28  # publish at least this many days before the roster starts
+    short_notice_publish: str = "warn"  # below publish_notice_days: warn, or refuse to publish
+    change_notice_days: int = 14  # a change starting within this many days is short notice
+    change_cost: int = 1  # per changed assignment with at least change_notice_days' notice
+    short_notice_change_cost: int = 10  # per changed assignment within change_notice_days
+    swap_auto_approve: bool = True  # a swap breaking no rule nor fairness limit is approved at once
+    swap_fairness_limit: float = 1.0  # a swap moving a fairness balance by more needs a manager
+    source: str = ""
+
+
+CHANGE_POLICY_SCHEMA = ParamSchema(
+    {
+        "publish_notice_days": Param("int", False, 0, 3660),
+        "short_notice_publish": Param("publish"),
+        "change_notice_days": Param("int", False, 0, 3660),
+        "change_cost": Param("int", False, 0, LARGEST),
+        "short_notice_change_cost": Param("int", False, 0, LARGEST),
+        "swap_auto_approve": Param("bool"),
+        "swap_fairness_limit": Param("number", False, 0, 1000),
+        "source": Param("text"),
+    },
+    order=(("change_cost", "short_notice_change_cost"),),
+)
+
+
 @dataclass(frozen=True)
 class RulePack:
-    """A named, versioned set of rules."""
+    """A named, versioned set of rules and the policy for changing a published roster."""
 
     id: str
     name: str
     version: str
     description: str
     rules: tuple[Rule, ...]
+    changes: ChangePolicy = field(default_factory=ChangePolicy)
 
     def of_type(self, rule_type: str) -> list[Rule]:
         return [r for r in self.rules if r.type == rule_type]
@@ -296,6 +331,10 @@ def value_problems(param: Param, value: object) -> list[str]:
         )
     if param.kind == "selector":
         return selector_problems(value)
+    if param.kind == "publish":
+        return [] if value in PUBLISH_POLICIES else [f"must be warn or refuse, not {value!r}"]
+    if param.kind == "text":
+        return [] if isinstance(value, str) else [f"must be text, not {value!r}"]
     if param.kind == "int" and not _is_int(value):
         return [f"must be a whole number, not {value!r}"]
     if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
@@ -364,6 +403,11 @@ def parse_pack(data: dict[str, Any], origin: str = "<pack>") -> RulePack:
                 priority=int(raw.get("priority", 1 if raw["type"] in PRIMARY_TYPES else 2)),
             )
         )
+    changes = data.get("roster_changes") or {}
+    if not isinstance(changes, dict):
+        problems.append("roster_changes must be a mapping of policy keys")
+        changes = {}
+    problems += [f"roster_changes: {p}" for p in param_problems(CHANGE_POLICY_SCHEMA, changes)]
     if problems:
         raise RulePackError(f"rule pack {origin}:\n  " + "\n  ".join(problems))
     return RulePack(
@@ -372,6 +416,7 @@ def parse_pack(data: dict[str, Any], origin: str = "<pack>") -> RulePack:
         version=str(data["version"]),
         description=str(data.get("description", "")),
         rules=tuple(rules),
+        changes=ChangePolicy(**changes),
     )
 
 

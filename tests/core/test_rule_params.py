@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from roster_pipeline.core.rules import RULE_TYPES, RulePackError, parse_pack
+from roster_pipeline.core.rules import RULE_TYPES, RulePackError, load_pack, parse_pack
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "engine-spec.md"
 
@@ -233,3 +233,33 @@ def test_whole_pack_shapes() -> None:
         parse_pack({"id": "p", "version": "1", "rules": {"a": 1}})
     with pytest.raises(RulePackError, match="is not a mapping with id, version and rules"):
         parse_pack(None)  # type: ignore[arg-type]
+
+
+def test_change_policy_defaults_and_shipped_values() -> None:
+    assert parse_pack(pack("min_rest", {"hours": 10})).changes.publish_notice_days == 28
+    vic = load_pack("au-vic").changes  # VIC3: 28 days; VIC4: 14 days (rules.md)
+    assert (vic.publish_notice_days, vic.change_notice_days, vic.short_notice_publish) == (28, 14, "warn")
+    assert "VIC3" in vic.source and "VIC4" in vic.source
+    data = pack("min_rest", {"hours": 10})
+    data["roster_changes"] = {"short_notice_publish": "refuse", "change_cost": 2}
+    policy = parse_pack(data).changes
+    got = (policy.short_notice_publish, policy.change_cost, policy.short_notice_change_cost)
+    assert got == ("refuse", 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"publish_notice_days": -1}, "roster_changes: param 'publish_notice_days' must be at least 0"),
+        ({"short_notice_publish": "maybe"}, "param 'short_notice_publish' must be warn or refuse"),
+        ({"swap_auto_approve": "yes"}, "param 'swap_auto_approve' must be true or false"),
+        ({"notice": 3}, "roster_changes: param 'notice' is unknown"),
+        ({"change_cost": 20, "short_notice_change_cost": 5}, "'change_cost' (20) is above"),
+        ([1, 2], "roster_changes must be a mapping"),
+    ],
+)
+def test_change_policy_is_checked(changes: object, message: str) -> None:
+    data = pack("min_rest", {"hours": 10})
+    data["roster_changes"] = changes
+    found = problems(data)
+    assert any(message in line for line in found), found
