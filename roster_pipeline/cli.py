@@ -6,6 +6,7 @@ import argparse
 
 from roster_pipeline.explain.cli import register_cli as register_ask
 from roster_pipeline.joblines.cli import register_cli as register_joblines
+from roster_pipeline.living.cli import register_cli as register_living
 from roster_pipeline.nrp.cli import register_cli as register_bench
 from roster_pipeline.planning.cli import register_cli as register_planning
 
@@ -16,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_planning(sub)
     register_bench(sub)
     register_joblines(sub)
+    register_living(sub)
     register_ask(sub)
     return parser
 

@@ -1,0 +1,1 @@
+"""The living roster: versions, events, minimal-disruption repair, cover recommendations, swaps, audit."""
