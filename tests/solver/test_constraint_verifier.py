@@ -507,19 +507,6 @@ def test_every_rule_type_has_a_case_and_exactly_one_poster() -> None:
     assert sum(len(group.POSTERS) for group in groups) == len(POSTERS)
 
 
-# A known solver defect, kept visible (strict: the test fails once it is fixed, then drop the mark).
-# post_training visits the days (start - 1, start, end) of a window; a window that does not pass
-# midnight has start == end, so each overlapping shift is forbidden twice: harmless when hard,
-# twice the penalty when soft (6 units here against the spec's and the validator's 3).
-SOLVER_DEFECTS = {"training": "soft training counts each overlap twice (post_training visits the day twice)"}
-SOFT_PARAMS = [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SOLVER_DEFECTS[t]))
-    if t in SOLVER_DEFECTS
-    else t
-    for t in sorted(RULE_TYPES)
-]
-
-
 @pytest.mark.parametrize("rule_type", sorted(RULE_TYPES))
 def test_validator_count_is_the_hand_count(rule_type: str) -> None:
     case = CASES[rule_type]
@@ -529,7 +516,7 @@ def test_validator_count_is_the_hand_count(rule_type: str) -> None:
     assert report.penalty_by_rule[rule_type] == case.penalty
 
 
-@pytest.mark.parametrize("rule_type", SOFT_PARAMS)
+@pytest.mark.parametrize("rule_type", sorted(RULE_TYPES))
 def test_solver_penalty_is_the_validators_count(rule_type: str) -> None:
     case = CASES[rule_type]
     expected = validate(rule_type, case, case.roster).penalty_by_rule[rule_type]

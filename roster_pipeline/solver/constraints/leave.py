@@ -68,7 +68,8 @@ def post_training(m: RosterModel, rule: Rule) -> None:
     for rid, start, end, name in training_windows(m):
         if rid not in scope:
             continue
-        for day in (start.date() - ONE_DAY, start.date(), end.date()):
+        # a window within one day: the day before and the start day, once each (not the end day again)
+        for day in sorted({start.date() - ONE_DAY, start.date(), end.date()}):
             if day not in m.horizon:
                 continue
             for code, lit in m.day_shift_lits(rid, day):
