@@ -10,11 +10,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from roster_pipeline.nrp.score_parse import Benchmark, Demand, Employee, Wish, read_file, read_text
+from roster_pipeline.nrp.score_parse import Benchmark, Employee, read_file, read_text
 
 BEST_KNOWN = {
     "Instance1": 607,
@@ -155,51 +154,19 @@ def _staff_violations(inst: Benchmark, staff: Employee, days: list[list[str]]) -
             yield broken(9, f"works {'/'.join(days[d])} on day off {d}")
 
 
-def _copied(parsed: Any) -> Benchmark:
-    """An instance another reader parsed (the importer's), copied field by field. Transitional: pass
-    the instance file instead, so that the checker reads it itself."""
-    return Benchmark(
-        name=str(parsed.name),
-        horizon=int(parsed.horizon),
-        minutes={code: int(m) for code, (m, _) in parsed.shifts.items()},
-        cannot_follow={code: frozenset(f) for code, (_, f) in parsed.shifts.items()},
-        staff={
-            s.id: Employee(
-                s.id,
-                dict(s.max_shifts),
-                s.max_minutes,
-                s.min_minutes,
-                s.max_consecutive,
-                s.min_consecutive,
-                s.min_days_off,
-                s.max_weekends,
-            )
-            for s in parsed.staff
-        },
-        days_off={e: frozenset(d) for e, d in parsed.days_off.items()},
-        on_requests=tuple(Wish(r.employee, r.day, r.shift, r.weight) for r in parsed.on_requests),
-        off_requests=tuple(Wish(r.employee, r.day, r.shift, r.weight) for r in parsed.off_requests),
-        cover=tuple(
-            Demand(c.day, c.shift, c.requirement, c.under_weight, c.over_weight) for c in parsed.cover
-        ),
-    )
-
-
-def benchmark(instance: Benchmark | str | Path | Any) -> Benchmark:
+def benchmark(instance: Benchmark | str | Path) -> Benchmark:
     """The checker's instance: its own reading of a file path or of an instance text (a string with
-    sections); an already parsed object is copied (see `_copied`)."""
+    sections). Another reader's parsed instance is refused: the checker reads the format itself."""
     if isinstance(instance, Benchmark):
         return instance
     if isinstance(instance, Path):
         return read_file(instance)
     if isinstance(instance, str):
         return read_text(instance) if "SECTION_" in instance else read_file(instance)
-    return _copied(instance)
+    raise TypeError(f"the NRP checker reads an instance file or text itself, not a {type(instance).__name__}")
 
 
-def evaluate_solution(
-    instance: Benchmark | str | Path | Any, solution: pd.DataFrame | Iterable[Row]
-) -> NrpScore:
+def evaluate_solution(instance: Benchmark | str | Path, solution: pd.DataFrame | Iterable[Row]) -> NrpScore:
     """The nine hard rules and the objective of the README, recomputed from the solution (`instance`:
     the instance file, its text, or the checker's `Benchmark`)."""
     inst = benchmark(instance)

@@ -90,11 +90,13 @@ def test_one_soft_term_broken_once(term: str) -> None:
     assert after.feasible
 
 
-def test_an_importer_parsed_instance_is_scored_like_the_file(tmp_path: Path) -> None:
-    """Transitional: callers that still pass the importer's instance get the same judgement."""
+def test_the_checker_reads_the_instance_itself(tmp_path: Path) -> None:
+    """A file and its text are judged alike; the importer's parsed instance is refused."""
     path = tmp_path / "Tiny.txt"
     path.write_text(TINY)
     rows = BASE + [("P", 10, "D")]  # works its day off
     from_file = nrp.evaluate_solution(path, rows)
-    assert nrp.evaluate_solution(nrp.parse_text(TINY, "Tiny"), rows) == from_file
+    assert nrp.evaluate_solution(TINY, rows) == from_file
     assert from_file.broken_rules == {9} and from_file.objective == 210
+    with pytest.raises(TypeError, match="reads an instance file or text itself"):
+        nrp.evaluate_solution(nrp.parse_text(TINY, "Tiny"), rows)

@@ -35,8 +35,10 @@ def _generator():
     return module
 
 
-def synthetic(days: int, staff: int, shifts: int, seed: int = 0) -> nrp.NrpInstance:
-    return nrp.parse_text(_generator().generate(days, staff, shifts, seed), name=f"S{days}x{staff}")
+def synthetic(days: int, staff: int, shifts: int, seed: int = 0) -> tuple[nrp.NrpInstance, str]:
+    """The importer's instance and the instance text (the checker reads the text itself)."""
+    text = _generator().generate(days, staff, shifts, seed)
+    return nrp.parse_text(text, name=f"S{days}x{staff}"), text
 
 
 def test_windows_cover_the_horizon_without_a_one_week_tail() -> None:
@@ -48,7 +50,7 @@ def test_windows_cover_the_horizon_without_a_one_week_tail() -> None:
 
 
 def test_apportioned_limits_never_exceed_what_remains() -> None:
-    inst = synthetic(126, 6, 4)
+    inst, _ = synthetic(126, 6, 4)
     department, pack, horizon = nrp.to_department(inst)
     first = windows(horizon)[0]
     rid = "E0"
@@ -71,27 +73,27 @@ def test_apportioned_limits_never_exceed_what_remains() -> None:
 
 
 def test_rolling_roster_is_feasible_for_the_whole_horizon() -> None:
-    inst = synthetic(126, 6, 4, seed=3)
+    inst, text = synthetic(126, 6, 4, seed=3)
     department, pack, horizon = nrp.to_department(inst)
     roster = rolling_roster(department, pack, horizon, ONE_WORKER, time_limit=10, solve=solve)
     assert roster is not None
     rows = [(rid, (day - horizon.start).days, code) for rid, day, code in roster]
-    score = nrp.evaluate_solution(inst, rows)
+    score = nrp.evaluate_solution(text, rows)
     assert score.feasible, [str(v) for v in score.violations][:5]
 
 
 def test_long_horizon_solve_starts_from_the_rolling_roster() -> None:
-    inst = synthetic(126, 6, 4, seed=3)
+    inst, text = synthetic(126, 6, 4, seed=3)
     department, pack, horizon = nrp.to_department(inst)
     result = solve(department, pack, horizon, replace(ONE_WORKER, time_limit=15))
     assert result.feasible
-    score = nrp.evaluate_solution(inst, nrp.solution_frame(result.assignments, horizon.start))
+    score = nrp.evaluate_solution(text, nrp.solution_frame(result.assignments, horizon.start))
     assert score.feasible and score.objective == result.objective
 
 
 @pytest.mark.parametrize("deterministic", [True, False])
 def test_large_neighbourhood_search_never_worsens_and_stays_feasible(deterministic: bool) -> None:
-    inst = synthetic(28, 8, 3, seed=1)
+    inst, text = synthetic(28, 8, 3, seed=1)
     department, pack, horizon = nrp.to_department(inst)
     settings = SolveSettings(time_limit=5, workers=1, seed=4, deterministic=deterministic)
     model = build_model(department, pack, horizon)
@@ -106,7 +108,7 @@ def test_large_neighbourhood_search_never_worsens_and_stays_feasible(determinist
     assert stats.objective <= stats.start_objective == before
     roster = {key for key, var in model.x.items() if best[var.Index()]}
     rows = [(rid, (day - horizon.start).days, code) for rid, day, code in roster]
-    assert nrp.evaluate_solution(inst, rows).feasible
+    assert nrp.evaluate_solution(text, rows).feasible
     if deterministic:
         again, _ = improve(model, model.model.Clone(), values, 3.0, settings)
         assert again == best
