@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from roster_pipeline.core.department_io import load_department
-from roster_pipeline.core.domain import Department, Horizon, as_date
+from roster_pipeline.core.domain import Department, Horizon, as_date, is_blank
 from roster_pipeline.core.rules import RulePack, load_pack
 from roster_pipeline.validator import RosterFacts, ValidationReport, validate_roster
 
@@ -187,6 +187,28 @@ def unavailable(ctx: RosterContext, day: dt.date) -> dict[str, str]:
         if str(row.status) == "approved" and as_date(row.start) <= day <= as_date(row.end):
             out[str(row.registrar_id)] = str(row.type)
     return out
+
+
+def leave_of(ctx: RosterContext, registrar_id: str | None = None) -> list[dict[str, str]]:
+    """Leave rows (registrar, start, end, type, status, reason), optionally for one registrar. The
+    reason is private: tools pass it through `access.for_asker`, which keeps it for its owner only."""
+    out = []
+    for row in ctx.department.table("leave").itertuples(index=False):
+        rid = str(row.registrar_id)
+        if registrar_id is not None and rid != registrar_id:
+            continue
+        reason = getattr(row, "reason", None)
+        out.append(
+            {
+                "registrar_id": rid,
+                "start": as_date(row.start).isoformat(),
+                "end": as_date(row.end).isoformat(),
+                "type": str(row.type),
+                "status": str(row.status),
+                "reason": "" if is_blank(reason) else str(reason),
+            }
+        )
+    return sorted(out, key=lambda r: (r["registrar_id"], r["start"]))
 
 
 def fairness_report(ctx: RosterContext, registrar_id: str | None = None) -> dict[str, Any]:

@@ -74,6 +74,11 @@ def find_registrar(ctx: RosterContext, question: str) -> str | None:
         "need",
         "people",
         "friday",
+        "leave",
+        "request",
+        "requests",
+        "holiday",
+        "holidays",
     }
     for word in words:
         if len(word) < 4 or word.lower() in common or word.lower() in WEEKDAYS:

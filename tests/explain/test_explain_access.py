@@ -166,3 +166,45 @@ def test_infeasibility_diagnoses_state_absences_only_as_unavailable() -> None:
     assert for_asker("what_if", result, None) is result and "approved leave" in result["diagnosis"][1]
     why = for_asker("explain_assignment", {"counterfactual": {"binding": result["diagnosis"]}}, Asker("R001"))
     assert why["counterfactual"]["binding"] == shown
+
+
+def _leave_table(ctx: RosterContext) -> list[tuple[str, str, str, str, str]]:
+    """(registrar, start, end, status, reason) rows read from the leave table here, not via the tools."""
+    leave = ctx.department.table("leave")
+    return sorted(
+        (str(r.registrar_id), str(r.start)[:10], str(r.end)[:10], str(r.status), str(r.reason))
+        for r in leave.itertuples(index=False)
+    )
+
+
+def test_a_registrar_sees_their_own_leave_reasons_and_colleagues_only_as_unavailable(
+    ctx: RosterContext,
+) -> None:
+    table = _leave_table(ctx)
+    manager = run_tool(ctx, "leave_and_requests", {})
+    assert [
+        (r["registrar_id"], r["start"], r["end"], r["status"], r["reason"]) for r in manager["leave"]
+    ] == table
+    owner, start, end, _, reason = next(row for row in table if row[3] == "approved" and row[4])
+    mine = run_tool(ctx, "leave_and_requests", {}, asker=Asker(owner))
+    own = [r for r in mine["leave"] if r["registrar_id"] == owner]
+    assert [(r["start"], r["end"], r["reason"]) for r in own] == [
+        (s, e, why) for rid, s, e, _, why in table if rid == owner
+    ]
+    others = [r for r in mine["leave"] if r["registrar_id"] != owner]
+    approved = [(rid, s, e) for rid, s, e, status, _ in table if rid != owner and status == "approved"]
+    assert [(r["registrar_id"], r["start"], r["end"]) for r in others] == approved
+    assert all(
+        set(r) == {"registrar_id", "start", "end", "status"} and r["status"] == "unavailable" for r in others
+    )
+    assert {r["registrar_id"] for r in mine["requests"]} <= {owner}
+    theirs = {why for rid, _, _, _, why in table if rid != owner} - {
+        why for rid, *_, why in table if rid == owner
+    }
+    assert theirs and not [why for why in theirs if why in json.dumps(mine)]  # no colleague's reason
+    assert "annual" not in json.dumps(others) and "Overseas" in json.dumps(manager)
+    answer = ask("What leave do I have?", ctx, today=TODAY, asker=Asker(owner))
+    assert reason in answer.text and "unavailable" not in answer.text
+    everyone = ask("Who is on leave?", ctx, today=TODAY, asker=Asker(owner))
+    assert reason in everyone.text and everyone.text.count("unavailable") == len(approved)
+    assert not [why for why in theirs if why in answer.text + everyone.text]

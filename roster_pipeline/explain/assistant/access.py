@@ -2,9 +2,10 @@
 offline renderer.
 
 No asker (None) is a roster manager or administrator: every result in full. A registrar (`Asker`)
-sees the roster itself and aggregate figures (penalties, fairness spreads), their own requests and
-fairness figures, and colleagues' absences only as "unavailable": never a colleague's leave, its
-type or reason, their requests, or their fairness figures."""
+sees the roster itself and aggregate figures (penalties, fairness spreads), their own leave (with
+its reason), requests and fairness figures, and colleagues' absences only as "unavailable": never a
+colleague's leave type or reason, a leave they have only requested, their requests, or their
+fairness figures."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ def for_asker(name: str, result: dict[str, Any], asker: Asker | None) -> dict[st
     me = asker.registrar_id
     if name == "fairness_report":
         out["fairness"] = own_fairness(out["fairness"], me)
+    elif name == "leave_and_requests":
+        out["leave"] = [row if row["registrar_id"] == me else unavailable_row(row) for row in out["leave"]]
+        out["leave"] = [row for row in out["leave"] if row is not None]
+        out["requests"] = [r for r in out["requests"] if r["registrar_id"] == me]
     elif name == "explain_assignment" and "facts" in out:
         facts = out["facts"]
         away = facts.pop("on_approved_leave", [])
@@ -51,6 +56,18 @@ _ABSENCE = re.compile(r"\b(is|are) on approved leave\b|\bhas protected training 
 def as_unavailable(line: str) -> str:
     """`line` with every absence stated only as "unavailable"."""
     return _ABSENCE.sub(lambda m: f"{m.group(1)} unavailable" if m.group(1) else "is unavailable", line)
+
+
+def unavailable_row(row: dict[str, str]) -> dict[str, str] | None:
+    """A colleague's leave row as they may see it: approved absences as dates, "unavailable"."""
+    if row["status"] != "approved":
+        return None
+    return {
+        "registrar_id": row["registrar_id"],
+        "start": row["start"],
+        "end": row["end"],
+        "status": "unavailable",
+    }
 
 
 def own_fairness(fairness: dict[str, Any], registrar_id: str) -> dict[str, Any]:

@@ -1,10 +1,11 @@
-"""The rule-based offline assistant: classifies a question (show, why, what-if, fairness), reads
+"""The rule-based offline assistant: classifies a question (show, why, what-if, fairness, leave), reads
 registrar, date, shift kind and numbers from it, runs the same tools Claude would, and renders the
 results. Used without a key, with --offline, or when the API fails."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from roster_pipeline.explain import resolve as rs
@@ -13,6 +14,7 @@ from roster_pipeline.explain.assistant.render import (
     Answer,
     render_explanation,
     render_fairness,
+    render_leave,
     render_schedule,
     render_what_if,
 )
@@ -22,7 +24,7 @@ from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
 
 
 def classify(question: str) -> str:
-    """The kind of question: what_if, explain, fairness, show or unknown."""
+    """The kind of question: what_if, explain, fairness, leave, show or unknown."""
     q = question.lower()
     if "what if" in q or "what happens if" in q or q.startswith("suppose") or "if we need" in q:
         return "what_if"
@@ -30,6 +32,8 @@ def classify(question: str) -> str:
         return "explain"
     if "fair" in q:
         return "fairness"
+    if any(w in q for w in ("leave", "request", "day off", "days off", "holiday")):
+        return "leave"
     if any(w in q for w in ("show", "schedule", "roster", "who is on", "who's on", "shifts")):
         return "show"
     return "unknown"
@@ -55,6 +59,15 @@ def ask_offline(
         call = {"name": "fairness_report", "input": args, "error": False}
         text = label + render_fairness(ctx, result["fairness"])
         return Answer(text, [{"tool": "fairness_report", "result": result}], [call])
+    if kind == "leave":
+        mine = asker is not None and re.search(r"\b(my|me|I)\b", question) is not None
+        rid = asker.registrar_id if mine and asker else rs.find_registrar(ctx, question)
+        args = {"registrar": rid} if rid else {}
+        result = run_tool(ctx, "leave_and_requests", args, today, asker)
+        call = {"name": "leave_and_requests", "input": args, "error": False}
+        return Answer(
+            label + render_leave(ctx, result), [{"tool": "leave_and_requests", "result": result}], [call]
+        )
     return Answer(
         label + "I can show the schedule (by week, registrar or site), explain why someone works a "
         "shift, run a what-if (cover, leave or a rule), or report fairness. Try: \"Show me next week's "

@@ -161,3 +161,30 @@ def render_fairness(ctx: RosterContext, fairness: dict[str, Any]) -> str:
                 f"{v['deviation']} | {v['rank_from_most']} |"
             )
     return "\n".join(lines)
+
+
+def render_leave(ctx: RosterContext, result: dict[str, Any]) -> str:
+    """A leave_and_requests result: leave rows (a colleague's as "unavailable"), then requests."""
+    who = name_of(ctx, result["registrar_id"]) if result.get("registrar_id") else "everyone"
+    lines = [f"**Leave and requests for {who}**", ""]
+    if not result["leave"]:
+        lines.append("No leave in this period.")
+    for row in result["leave"]:
+        span = row["start"] if row["start"] == row["end"] else f"{row['start']} to {row['end']}"
+        if row["status"] == "unavailable":
+            lines.append(f"- {name_of(ctx, row['registrar_id'])}: unavailable {span}")
+            continue
+        reason = f" ({row['reason']})" if row.get("reason") else ""
+        lines.append(
+            f"- {name_of(ctx, row['registrar_id'])}: {row['type']} leave {span}, {row['status']}{reason}"
+        )
+    honoured = sum(1 for r in result["requests"] if r["honoured"])
+    lines += ["", f"Requests honoured: {honoured} of {len(result['requests'])}."]
+    for r in result["requests"]:
+        if not r["honoured"]:
+            worked = ", ".join(r["worked"]) or "off"
+            lines.append(
+                f"- {name_of(ctx, r['registrar_id'])} {r['date']}: asked {r['request']} "
+                f"{r['shift'] or ''}, worked {worked}".replace("  ", " ")
+            )
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The assistant's four read-only tools: their schema for Claude and their implementations, which
+"""The assistant's five read-only tools: their schema for Claude and their implementations, which
 read computed facts (the roster, the validator's report, counterfactual and what-if re-solves on
 copies). Results carry registrar ids, never names or private notes."""
 
@@ -10,7 +10,14 @@ from typing import Any
 from roster_pipeline.explain import resolve as rs
 from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.counterfactual import explain_assignment
-from roster_pipeline.explain.facts import RosterContext, fairness_report, schedule, summary
+from roster_pipeline.explain.facts import (
+    RosterContext,
+    fairness_report,
+    leave_of,
+    request_outcomes,
+    schedule,
+    summary,
+)
 from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
 
 TOOLS: list[dict[str, Any]] = [
@@ -70,6 +77,13 @@ TOOLS: list[dict[str, Any]] = [
         "name": "fairness_report",
         "description": "Fairness per measure (nights, weekends, public holidays, hours): this period, "
         "fair share, carried balance, deviation and rank; optionally for one registrar.",
+        "input_schema": {"type": "object", "properties": {"registrar": {"type": "string"}}},
+    },
+    {
+        "name": "leave_and_requests",
+        "description": "Leave (dates, type, status and reason) and day requests with whether the roster "
+        "honours them; optionally for one registrar. A registrar asking sees only their own; colleagues' "
+        "approved absences come back as 'unavailable' with dates only.",
         "input_schema": {"type": "object", "properties": {"registrar": {"type": "string"}}},
     },
 ]
@@ -141,6 +155,9 @@ def _run(ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | N
     if name == "fairness_report":
         rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
         return {"summary": summary(ctx), "fairness": fairness_report(ctx, rid)}
+    if name == "leave_and_requests":
+        rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
+        return {"registrar_id": rid, "leave": leave_of(ctx, rid), "requests": request_outcomes(ctx, rid)}
     raise ToolInputError(f"unknown tool {name!r}; tools: {TOOL_NAMES}")
 
 
