@@ -3,8 +3,8 @@
 Defaults point at what `make demo` builds (out/sample, out/roster.csv, au-vic, 4 weeks from
 2027-02-01). With ANTHROPIC_API_KEY set Claude writes the answer from tool results; without it (or
 with --offline, or when the API fails) the rule-based parser answers, labelled as such. `--as R001`
-answers a registrar: their own leave (with its reason), requests and fairness figures, colleagues' absences only as
-"unavailable"; without it the asker is a manager with full rights."""
+answers a registrar: their own leave (with its reason), requests and fairness figures, colleagues'
+absences only as "unavailable"; without it the asker is a manager with full rights."""
 
 from __future__ import annotations
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import functools
 import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from roster_pipeline.joblines.budget import Budget
 from roster_pipeline.joblines.lns import pair_distances, restore_domains
 
 Line = tuple[int, ...]
@@ -372,18 +372,24 @@ class BalanceLog:
 
 
 def _descend(
-    table: Table, rules: Mapping[int, LineRules], deadline: float, rng: random.Random, state: _Search
+    table: Table,
+    rules: Mapping[int, LineRules],
+    budget: Budget,
+    end: float,
+    rng: random.Random,
+    state: _Search,
 ) -> None:
     """Apply the best allowed move of an extreme (else any) line until no line has one."""
     stuck: set[int] = set()
-    while time.monotonic() < deadline:
+    while budget.spent() < end:
         li = _target(table, rng, stuck)
         if li is None:
             return
         kept = False
         for move in _candidates(table, li, state.protect):
-            if time.monotonic() >= deadline:
+            if budget.spent() >= end:
                 return
+            budget.tick()
             state.log.moves += 1
             changes = dict(move.lines)
             if not _allowed(table, rules, changes, state.floor):
@@ -464,14 +470,15 @@ class _Search:
 def balance(
     table: Table,
     rules: Mapping[int, LineRules],
-    deadline: float,
+    budget: Budget,
+    end: float,
     seed: int,
     on_improvement: Callable[[np.ndarray, int], None] = lambda *_: None,
     kicks: int = 0,
     protect: bool = False,
 ) -> BalanceLog:
     """Improve `table` in place by exchange moves until no line has an improving move, or with
-    `kicks` > 0 until `deadline` (time.monotonic()): from each local optimum, up to `kicks` random
+    `kicks` > 0 until `budget` has spent `end`: from each local optimum, up to `kicks` random
     exchanges and a new descent, going back to the best table when it ends worse (iterated local
     search). `rules[year]` checks a line of that year; `on_improvement` sees every new best. With
     `protect`, no move raises the affinity shortfall (the relaxation's patterns are worth keeping
@@ -479,8 +486,8 @@ def balance(
     rng = random.Random(seed)
     floor = min(int(table.distances().min()), table.cost.min_hamming) if len(table.rotations) > 1 else 0
     state = _Search(table.rotations.copy(), table.total(), floor, on_improvement, protect)
-    while time.monotonic() < deadline:
-        _descend(table, rules, deadline, rng, state)
+    while budget.spent() < end:
+        _descend(table, rules, budget, end, rng, state)
         state.log.passes += 1
         if table.total() > state.cost:
             table.restore(state.best)

@@ -23,6 +23,8 @@ def _command(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.time_limit is not None:
         request["time_limit"] = args.time_limit
+    if args.deterministic:
+        request["deterministic"] = True
     try:
         out = run_request(request)
     except RequestError as error:
@@ -38,6 +40,11 @@ def register_cli(subparsers: Any) -> None:
     parser.add_argument("request", help="planning request JSON (see examples/joblines_request.json)")
     parser.add_argument(
         "--time-limit", type=positive_float, default=None, help="override the request's time_limit"
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="time in deterministic seconds: the same request gives the same lines on any machine",
     )
     parser.set_defaults(func=_command)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from roster_pipeline.joblines.budget import Budget
 from roster_pipeline.joblines.data import Plan
 from roster_pipeline.joblines.objective import ObjectiveWeights, shared_positions
 from roster_pipeline.joblines.patterns import Counts, max_terms
@@ -75,8 +76,10 @@ def lower_bound(
     bests: Mapping[int, int],
     time_limit: float,
     workers: int = 1,
+    budget: Budget | None = None,
 ) -> Relaxed:
-    """A valid lower bound on the full model's cost (0 when nothing is proven in time) and a guide."""
+    """A valid lower bound on the full model's cost (0 when nothing is proven in time) and a guide;
+    `time_limit` in the kind of seconds of `budget` (wall seconds without one), charged to it."""
     m = cp_model.CpModel()
     rot = plan.catalogue.rotations
     rids, terms = list(rot.rotation_id), list(plan.weeks)
@@ -107,10 +110,9 @@ def lower_bound(
                 heads = sum(n[k, t, r] for k in types)
                 cost.append(weights.clumping * shared_positions(m, heads, sum(types.values())))
     m.Minimize(sum(cost))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = int(workers)
-    status = solver.Solve(m)
+    budget = budget or Budget(time_limit)
+    solver = budget.solver(time_limit, workers, 0)
+    status = budget.solve(solver, m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Relaxed()
     return Relaxed(

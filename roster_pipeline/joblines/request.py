@@ -4,7 +4,8 @@ Dagster both call `run`.
 Request keys (all optional): `pgy1`, `pgy2`, `fte`, `cohort` (list of {line_id, pgy, fte}),
 `terms` ("5-term", "4-term" or a list of weeks), `catalogue` ("sample" or a CSV path),
 `capacity_overrides` (list of {rotation_id, term, capacity, min_staffing}), `affinity_profile`
-("default" or a JSON/CSV path), `time_limit` (seconds, default 420), `workers`, `seed`, `weights`
+("default" or a JSON/CSV path), `time_limit` (seconds, default 420), `workers`, `seed`,
+`deterministic` (time in deterministic seconds: the same request gives the same lines), `weights`
 ({affinity, clumping, attractiveness, similar, min_hamming}), `progress` (record the solve over time).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -25,21 +26,6 @@ from roster_pipeline.joblines.metrics import metrics
 from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.solve import JoblineResult, JoblineSettings, solve_joblines
 
-# The request keys' defaults, in one place (the Dagster run config takes its defaults from here).
-REQUEST_DEFAULTS: dict[str, Any] = {
-    "pgy1": 80,
-    "pgy2": 40,
-    "fte": 1.0,
-    "terms": "5-term",
-    "catalogue": "sample",
-    "capacity_overrides": [],
-    "affinity_profile": "default",
-    "time_limit": 420.0,
-    "workers": 2,
-    "seed": 0,
-    "weights": asdict(ObjectiveWeights()),
-    "progress": False,
-}
 JOBLINE_TABLES = ("lines", "term_view", "capacity", "compliance", "metrics")
 
 
@@ -66,28 +52,48 @@ def _terms(value: Any) -> bool:
 
 
 def _weights(value: Any) -> bool:
-    known = set(REQUEST_DEFAULTS["weights"])
+    known = set(asdict(ObjectiveWeights()))
     return isinstance(value, dict) and set(value) <= known and all(_whole(w, 0) for w in value.values())
 
 
-# Request key -> (is the value usable, what is expected), checked before anything is read or solved.
-REQUEST_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "pgy1": (lambda v: _whole(v, 0), "a whole number >= 0"),
-    "pgy2": (lambda v: _whole(v, 0), "a whole number >= 0"),
-    "fte": (lambda v: _number(v) and v <= 1, "a number in (0, 1]"),
-    "cohort": (_rows, "a list of {line_id, pgy, fte} objects"),
-    "terms": (_terms, f"one of {sorted(TEMPLATES)} or a list of term lengths in whole weeks >= 1"),
-    "catalogue": (lambda v: isinstance(v, str), '"sample" or a CSV path'),
-    "capacity_overrides": (_rows, "a list of {rotation_id, term, capacity, min_staffing} objects"),
-    "affinity_profile": (lambda v: isinstance(v, str), '"default" or a JSON/CSV path'),
-    "time_limit": (_number, "a number of seconds above 0"),
-    "workers": (lambda v: _whole(v, 1), "a whole number >= 1"),
-    "seed": (lambda v: _whole(v, 0), "a whole number >= 0"),
-    "weights": (
-        _weights,
-        f"an object of whole numbers >= 0, keys among {sorted(REQUEST_DEFAULTS['weights'])}",
+class RequestKey(NamedTuple):
+    """One request key: its default (NO_DEFAULT: absent unless given), whether a value is usable,
+    and what is expected, in words."""
+
+    default: Any
+    usable: Callable[[Any], bool]
+    expected: str
+
+
+NO_DEFAULT = object()
+# Every request key, in one place: checked before anything is read or solved; the CLI, the Dagster
+# run config and the docs take their defaults from here.
+REQUEST_KEYS: dict[str, RequestKey] = {
+    "pgy1": RequestKey(80, lambda v: _whole(v, 0), "a whole number >= 0"),
+    "pgy2": RequestKey(40, lambda v: _whole(v, 0), "a whole number >= 0"),
+    "fte": RequestKey(1.0, lambda v: _number(v) and v <= 1, "a number in (0, 1]"),
+    "cohort": RequestKey(NO_DEFAULT, _rows, "a list of {line_id, pgy, fte} objects"),
+    "terms": RequestKey(
+        "5-term", _terms, f"one of {sorted(TEMPLATES)} or a list of term lengths in whole weeks >= 1"
     ),
-    "progress": (lambda v: isinstance(v, bool), "true or false"),
+    "catalogue": RequestKey("sample", lambda v: isinstance(v, str), '"sample" or a CSV path'),
+    "capacity_overrides": RequestKey(
+        [], _rows, "a list of {rotation_id, term, capacity, min_staffing} objects"
+    ),
+    "affinity_profile": RequestKey("default", lambda v: isinstance(v, str), '"default" or a JSON/CSV path'),
+    "time_limit": RequestKey(420.0, _number, "a number of seconds above 0"),
+    "workers": RequestKey(2, lambda v: _whole(v, 1), "a whole number >= 1"),
+    "seed": RequestKey(0, lambda v: _whole(v, 0), "a whole number >= 0"),
+    "deterministic": RequestKey(False, lambda v: isinstance(v, bool), "true or false"),
+    "weights": RequestKey(
+        asdict(ObjectiveWeights()),
+        _weights,
+        f"an object of whole numbers >= 0, keys among {sorted(asdict(ObjectiveWeights()))}",
+    ),
+    "progress": RequestKey(False, lambda v: isinstance(v, bool), "true or false"),
+}
+REQUEST_DEFAULTS: dict[str, Any] = {
+    k: key.default for k, key in REQUEST_KEYS.items() if key.default is not NO_DEFAULT
 }
 
 
@@ -95,8 +101,8 @@ def _key_problem(key: str, value: Any) -> str | None:
     """What is wrong with one request key's value, in words, or None."""
     if key not in REQUEST_KEYS:
         return f"request key {key!r} is unknown; known keys: {', '.join(sorted(REQUEST_KEYS))}"
-    usable, expected = REQUEST_KEYS[key]
-    return None if usable(value) else f"request key {key!r}: expected {expected}, not {value!r}"
+    spec = REQUEST_KEYS[key]
+    return None if spec.usable(value) else f"request key {key!r}: expected {spec.expected}, not {value!r}"
 
 
 def request_problems(request: dict[str, Any]) -> list[str]:
@@ -116,6 +122,7 @@ class JoblineRun:
     metrics: dict[str, float]
     recount: dict[str, int] = field(default_factory=dict)
     inputs: CheckInputs | None = None  # what the checker judged from: the request's own frames
+    settings: JoblineSettings = field(default_factory=JoblineSettings)
 
 
 def request_inputs(
@@ -163,6 +170,7 @@ def plan_from_request(request: dict[str, Any]) -> tuple[Plan, AffinityProfile, J
         time_limit=float(request["time_limit"]),
         workers=int(request["workers"]),
         seed=int(request["seed"]),
+        deterministic=bool(request["deterministic"]),
         weights=ObjectiveWeights(**request["weights"]),
         progress=bool(request["progress"]),
     )
@@ -187,7 +195,7 @@ def run(request: dict[str, Any]) -> JoblineRun:
                 extra = pd.DataFrame(bests_reachable(result.lines, inputs, profile.values, bests))
                 report = pd.concat([report, extra.assign(value=extra.value.astype(str))], ignore_index=True)
     found = metrics(result.lines, plan.catalogue.rotations, profile, settings.weights.min_hamming)
-    return JoblineRun(plan, profile, result, report, found, parts, inputs)
+    return JoblineRun(plan, profile, result, report, found, parts, inputs, settings)
 
 
 def summary(outcome: JoblineRun) -> dict[str, Any]:
@@ -211,6 +219,18 @@ def summary(outcome: JoblineRun) -> dict[str, Any]:
         "metrics": outcome.metrics,
         "diagnosis": result.diagnosis,
         "dropped": result.dropped,
+        **solve_parameters(outcome.settings),
+    }
+
+
+def solve_parameters(settings: JoblineSettings) -> dict[str, Any]:
+    """What a solve needs to be reproduced, recorded with every result: seed, workers, time limit
+    and whether it is in deterministic seconds."""
+    return {
+        "seed": settings.seed,
+        "workers": settings.workers,
+        "time_limit": settings.time_limit,
+        "deterministic": settings.deterministic,
     }
 
 
@@ -260,6 +280,7 @@ def output_frames(outcome: JoblineRun) -> dict[str, pd.DataFrame]:
                 "diagnosis": json.dumps(info["diagnosis"]),
                 "dropped": json.dumps(info["dropped"], default=str),
                 "affinity_profile": outcome.profile.name,
+                **solve_parameters(outcome.settings),
             }
         ]
     )

@@ -8,7 +8,6 @@ exchange search (balance.py) and the large-neighbourhood search (lns.py) in turn
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from affinity.profile import pair
 from roster_pipeline.core.cpsat import STATUS_NAMES, new_solver, set_hint
 from roster_pipeline.core.outcome import SolveOutcome
 from roster_pipeline.joblines.balance import CostModel, Table, balance
+from roster_pipeline.joblines.budget import Budget
 from roster_pipeline.joblines.data import Plan
 from roster_pipeline.joblines.diagnose import diagnose, dropped_minimums, with_drops
 from roster_pipeline.joblines.lines import line_arrays, solution_lines, y_index
@@ -50,6 +50,7 @@ class JoblineSettings:
     progress: bool = False  # record objective, bound and a snapshot of the lines at every solution
     cp_params: dict[str, object] = field(default_factory=dict)  # CP-SAT parameters of the optimisation
     polish_share: float = 0.9  # share of the time limit for the polish (see docs/joblines.md)
+    deterministic: bool = False  # time in deterministic seconds: equal settings give equal lines (budget.py)
 
 
 @dataclass
@@ -69,14 +70,16 @@ class JoblineResult(SolveOutcome):
     bests: dict[int, int] = field(default_factory=dict)  # per PGY year, the best single-line affinity
 
 
-def _feasibility(plan: Plan, settings: JoblineSettings) -> tuple[JoblineModel, cp_model.CpSolver, int]:
+def _feasibility(
+    plan: Plan, settings: JoblineSettings, budget: Budget
+) -> tuple[JoblineModel, cp_model.CpSolver, int]:
     """Rules only, no objective: light presolve (no symmetry, no probing) for a fast first solution."""
     built = build(plan, objective=False)
     built.require_rules()
-    solver = new_solver(settings.time_limit, settings.workers, settings.seed)
+    solver = budget.solver(settings.time_limit, settings.workers, settings.seed)
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_probing_level = 0
-    return built, solver, solver.Solve(built.model)
+    return built, solver, budget.solve(solver, built.model)
 
 
 def _solve_fixed(
@@ -84,6 +87,7 @@ def _solve_fixed(
     fixed: dict[int, int],
     hint: list[int] | None = None,
     seed: int = 0,
+    deterministic: bool = False,
 ) -> cp_model.CpSolver | None:
     """A solver holding a solution of a copy of `model` with the variables `fixed` (proto index ->
     value), the rest found by the solve (presolve alone settles most); None if there is none."""
@@ -95,14 +99,14 @@ def _solve_fixed(
         variables[i].domain.extend([int(v), int(v)])
     if hint is not None:
         set_hint(work, hint)
-    solver = new_solver(30.0, 1, seed)
+    solver = new_solver(30.0, 1, seed, deterministic)
     return solver if solver.Solve(work) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
-def _complete(built: JoblineModel, rule_values: list[int]) -> cp_model.CpSolver | None:
+def _complete(built: JoblineModel, rule_values: list[int], deterministic: bool) -> cp_model.CpSolver | None:
     """A solver holding the full solution with these rule variables (the objective's variables
     completed)."""
-    return _solve_fixed(built.model, dict(enumerate(rule_values)))
+    return _solve_fixed(built.model, dict(enumerate(rule_values)), deterministic=deterministic)
 
 
 def _guided(
@@ -111,8 +115,8 @@ def _guided(
     relaxed: Relaxed,
     rule_values: list[int],
     time_limit: float,
-    workers: int,
-    seed: int,
+    budget: Budget,
+    settings: JoblineSettings,
 ) -> list[int] | None:
     """Lines with the relaxation's number of lines per pattern and type (None if none in time).
 
@@ -126,10 +130,10 @@ def _guided(
             guided.Add(sum(built.choice.lines[li][i] for li in members) == count)
     for i, v in enumerate(rule_values):
         guided.AddHint(guided.GetIntVarFromProtoIndex(i), v)
-    solver = new_solver(time_limit, workers, seed)
+    solver = budget.solver(time_limit, settings.workers, settings.seed)
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_probing_level = 0
-    if solver.Solve(guided) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if budget.solve(solver, guided) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [solver.Value(guided.GetIntVarFromProtoIndex(i)) for i in range(len(guided.Proto().variables))]
 
@@ -157,7 +161,7 @@ def _optimise(
     plan: Plan,
     profile: AffinityProfile,
     settings: JoblineSettings,
-    started: float,
+    budget: Budget,
     first: tuple[JoblineModel, cp_model.CpSolver],
 ) -> tuple[JoblineModel, cp_model.CpSolver, int, Progress, float]:
     """The full model, hinted with lines guided by the relaxation (or the feasible lines); rule
@@ -165,7 +169,7 @@ def _optimise(
     the larger of the full model's and the relaxation's."""
     weights = settings.weights
     feasible, solver0 = first
-    first_seconds = time.monotonic() - started
+    first_seconds = budget.wall()
     terms = list(plan.weeks)
     leave = [
         [(k, v.Index()) for k, v in feasible.leave_blocks[li, t]]
@@ -173,7 +177,7 @@ def _optimise(
         for t in terms
     ]
     progress = Progress(
-        started, y_index(plan, feasible), leave, (len(plan.cohort), len(terms)), settings.progress
+        budget.started, y_index(plan, feasible), leave, (len(plan.cohort), len(terms)), settings.progress
     )
     bests = best_line_affinities(plan, profile) if weights.affinity else None
     built = build(plan, profile, weights, bests=bests)
@@ -185,46 +189,44 @@ def _optimise(
     progress.add(first_seconds, _cost(plan, profile, built, weights, rotations), rotations, leave_weeks)
     relaxed = Relaxed()
     if weights.affinity or weights.clumping:
-        budget = max(1.0, 0.05 * settings.time_limit)
-        relaxed = lower_bound(plan, weights, built.choice.table, built.choice.bests, budget, settings.workers)
+        seconds = max(1.0, 0.05 * settings.time_limit)
+        table, bests = built.choice.table, built.choice.bests
+        relaxed = lower_bound(plan, weights, table, bests, seconds, settings.workers, budget)
     progress.set_floor(relaxed.bound)
     guide = None
     if relaxed.lines_per_pattern:
         # 15 % of the limit, but up to 20 s when that is under 35 % (the guided start is worth more
         # than the polish time it takes: on the 60 s example request it needs about 10 s)
         limit = max(1.0, 0.15 * settings.time_limit, min(GUIDED_SECONDS, 0.35 * settings.time_limit))
-        guide = _guided(plan, built, relaxed, rule_values, limit, settings.workers, settings.seed)
+        guide = _guided(plan, built, relaxed, rule_values, limit, budget, settings)
     if guide is None:
-        known = _complete(built, rule_values)
+        known = _complete(built, rule_values, settings.deterministic)
         values = rule_values if known is None else [known.Value(v) for v in _variables(built)]
     else:
         values = guide
         rotations, leave_weeks = line_arrays(plan, built, lambda v: guide[v.Index()])
         cost = _cost(plan, profile, built, weights, rotations)
-        progress.add(time.monotonic() - started, cost, rotations, leave_weeks)
+        progress.add(budget.wall(), cost, rotations, leave_weeks)
     for var, v in zip(_variables(built), values, strict=False):
         built.model.AddHint(var, v)
-    left = max(settings.time_limit - (time.monotonic() - started), 2.0)
-    solver = new_solver(left, settings.workers, settings.seed)
+    left = max(budget.left(), 2.0)
+    polish = settings.polish_share * settings.time_limit
+    solver = budget.solver(max(left - polish, 2.0), settings.workers, settings.seed)
     solver.parameters.symmetry_level = 0  # measured: presolve 13 s -> 4 s, better objective at 120 s
     solver.parameters.cp_model_probing_level = 0
     for name, value in settings.cp_params.items():
         setattr(solver.parameters, name, value)
     solver.best_bound_callback = progress.on_bound
-    polish = settings.polish_share * settings.time_limit
-    solver.parameters.max_time_in_seconds = max(left - polish, 2.0)
-    status = solver.Solve(built.model, progress)
+    status = budget.solve(solver, built.model, progress)
     bound = max(solver.BestObjectiveBound(), relaxed.bound)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        known = _complete(built, values[: built.n_rule_vars])  # too little time: keep the best known lines
+        # too little time: keep the best known lines
+        known = _complete(built, values[: built.n_rule_vars], settings.deterministic)
         if known is None:
             return built, solver, status, progress, bound
         solver, status, bound = known, cp_model.FEASIBLE, relaxed.bound
-    left = settings.time_limit - (time.monotonic() - started)
-    if status == cp_model.FEASIBLE and left > 2.0:
-        better = _neighbourhoods(
-            plan, profile, built, solver, settings, started + settings.time_limit, progress
-        )
+    if status == cp_model.FEASIBLE and budget.left() > 2.0:
+        better = _neighbourhoods(plan, profile, built, solver, settings, budget, progress)
         if better is not None:
             solver = better
     return built, solver, status, progress, bound
@@ -275,19 +277,21 @@ def _fixed(
 ) -> cp_model.CpSolver | None:
     """A solver holding `values` as the solution of `model` (every variable fixed, solved at once);
     None if the model rejects them (the searches keep only solutions of the model, so never expected)."""
-    solver = _solve_fixed(model, dict(enumerate(values.tolist())), seed=settings.seed)
+    solver = _solve_fixed(
+        model, dict(enumerate(values.tolist())), seed=settings.seed, deterministic=settings.deterministic
+    )
     if solver is None or int(solver.ResponseProto().status) != int(cp_model.OPTIMAL):
         return None
     return solver
 
 
 def _adopt(
-    model: cp_model.CpModel, space: LineSpace, values: np.ndarray, rotations: np.ndarray
+    model: cp_model.CpModel, space: LineSpace, values: np.ndarray, rotations: np.ndarray, deterministic: bool
 ) -> np.ndarray | None:
     """The full solution with these rotations (leave placed and the cost terms completed by a solve
     with every y fixed), hinted by `values`; None if the model rejects them."""
     y = {int(i): int(rotations[li, t] == r) for (li, t, r), i in np.ndenumerate(space.y_index)}
-    solver = _solve_fixed(model, y, hint=values.tolist())
+    solver = _solve_fixed(model, y, hint=values.tolist(), deterministic=deterministic)
     return None if solver is None else np.asarray(solver.ResponseProto().solution, dtype=np.int64)
 
 
@@ -297,13 +301,13 @@ def _neighbourhoods(
     built: JoblineModel,
     solver: cp_model.CpSolver,
     settings: JoblineSettings,
-    deadline: float,
+    budget: Budget,
     progress: Progress,
 ) -> cp_model.CpSolver | None:
-    """Polish until `deadline` in rounds: the exchange search (balance.py; one descent in the first
-    round, then `BALANCE_SLICE` seconds iterated), then the large-neighbourhood search (lns.py) for
-    `LNS_SLICE` seconds. The solver of the better lines, or None (also if the model rejected them:
-    the optimisation's lines are kept)."""
+    """Polish until the `budget` is spent, in rounds: the exchange search (balance.py; one descent
+    in the first round, then `BALANCE_SLICE` seconds iterated), then the large-neighbourhood search
+    (lns.py) for `LNS_SLICE` seconds. The solver of the better lines, or None (also if the model
+    rejected them: the optimisation's lines are kept)."""
     base = built.model
     space = _line_space(plan, built)
     values = np.asarray(solver.ResponseProto().solution, dtype=np.int64)
@@ -314,25 +318,28 @@ def _neighbourhoods(
     rules = {y: line_rules(plan, y) for y in sorted(set(space.years))}
     model = cost_model(plan, profile, weights, built.choice.bests)
     round_ = 0
-    while time.monotonic() + 2.0 < deadline:
+    end = budget.limit
+    while budget.spent() + 2.0 < end:
         table = Table(space.rotations(values).copy(), years, fte, model)
-        until = min(deadline - 1.0, time.monotonic() + BALANCE_SLICE)
+        until = min(end - 1.0, budget.spent() + BALANCE_SLICE)
         kicks = KICKS if round_ else 0  # the first round is one descent, adopted at once
-        balance(table, rules, until, settings.seed + round_, kicks=kicks, protect=round_ < PROTECT_ROUNDS)
+        protect = round_ < PROTECT_ROUNDS
+        balance(table, rules, budget, until, settings.seed + round_, kicks=kicks, protect=protect)
         if table.total() < cost:
-            found = _adopt(base, space, values, table.rotations)
+            found = _adopt(base, space, values, table.rotations, settings.deterministic)
             if found is not None:
                 values, cost = found, float(table.total())
                 progress.add_values(values, cost)
         round_ += 1
-        until = min(deadline - 1.0, time.monotonic() + LNS_SLICE)
-        if until - time.monotonic() < 2.0:
+        until = min(end - 1.0, budget.spent() + LNS_SLICE)
+        if until - budget.spent() < 2.0:
             break
         values, cost, _ = improve_lines(
             base,
             space,
             values,
             cost,
+            budget,
             until,
             settings.workers,
             settings.seed + round_,
@@ -353,10 +360,10 @@ def _no_lines_message(status: int) -> str:
     return f"first lines found, but the full model gave none in the time left ({name}); raise the time limit"
 
 
-def _without_lines(status: int, started: float, diagnosis: list[str], **found: Any) -> JoblineResult:
+def _without_lines(status: int, budget: Budget, diagnosis: list[str], **found: Any) -> JoblineResult:
     """A result with no lines: CP-SAT's status name, the diagnosis, and what was `found` before."""
     name = STATUS_NAMES.get(status, str(status))
-    return JoblineResult(name, None, None, time.monotonic() - started, pd.DataFrame(), diagnosis, **found)
+    return JoblineResult(name, None, None, budget.wall(), pd.DataFrame(), diagnosis, **found)
 
 
 def solve_joblines(
@@ -368,48 +375,50 @@ def solve_joblines(
     without lines the result's `lines` is empty and `diagnosis` says why."""
     settings = settings or JoblineSettings()
     profile = profile or default_profile()
-    started = time.monotonic()
-    feasible, solver, status = _feasibility(plan, settings)
+    budget = Budget(settings.time_limit, settings.deterministic)
+    feasible, solver, status = _feasibility(plan, settings, budget)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _optimised_result(plan, profile, settings, started, (feasible, solver))
-    diagnosis = diagnose(plan) if settings.diagnose and status == cp_model.INFEASIBLE else []
-    if settings.fallback and status == cp_model.INFEASIBLE:
-        deadline = started + settings.time_limit
-        found = with_drops(plan, profile, settings.weights, deadline, settings.workers, settings.seed)
+        return _optimised_result(plan, profile, settings, budget, (feasible, solver))
+    infeasible = status == cp_model.INFEASIBLE
+    diagnosis = (
+        diagnose(plan, deterministic=settings.deterministic) if settings.diagnose and infeasible else []
+    )
+    if settings.fallback and infeasible:
+        found = with_drops(plan, profile, settings.weights, budget, settings.workers, settings.seed)
         if found is not None:
             relaxed, solver = found
             return JoblineResult(
                 "FEASIBLE_WITH_DROPS",
                 solver.ObjectiveValue(),
                 solver.BestObjectiveBound(),
-                time.monotonic() - started,
+                budget.wall(),
                 solution_lines(plan, relaxed, solver),
                 diagnosis,
                 dropped_minimums(plan, relaxed, solver),
             )
-    return _without_lines(status, started, diagnosis)
+    return _without_lines(status, budget, diagnosis)
 
 
 def _optimised_result(
     plan: Plan,
     profile: AffinityProfile,
     settings: JoblineSettings,
-    started: float,
+    budget: Budget,
     first: tuple[JoblineModel, cp_model.CpSolver],
 ) -> JoblineResult:
     """The result of the optimisation and polish from the first lines (no lines: the status says why)."""
-    first_seconds = time.monotonic() - started
-    built, solver, status, progress, floor = _optimise(plan, profile, settings, started, first)
+    first_seconds = budget.wall()
+    built, solver, status, progress, floor = _optimise(plan, profile, settings, budget, first)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         diagnosis = [_no_lines_message(status)]
         return _without_lines(
-            status, started, diagnosis, first_feasible_seconds=first_seconds, progress=progress.points
+            status, budget, diagnosis, first_feasible_seconds=first_seconds, progress=progress.points
         )
     return JoblineResult(
         STATUS_NAMES[status],
         solver.ObjectiveValue(),
         floor,
-        time.monotonic() - started,
+        budget.wall(),
         solution_lines(plan, built, solver),
         first_feasible_seconds=first_seconds,
         parts={k: float(solver.Value(v)) for k, v in built.parts.items()},

@@ -22,6 +22,7 @@ def test_materialise_one_year(tmp_path) -> None:
     sample_catalogue().assign(min_staffing=0).to_csv(catalogue, index=False)
     path = tmp_path / "w.duckdb"
     config = {"pgy1": 3, "pgy2": 1, "catalogue": str(catalogue), "time_limit": 15, "workers": 1}
+    config["deterministic"] = True
     result = dg.materialize(
         [joblines_assets],
         partition_key="2027",
@@ -34,6 +35,10 @@ def test_materialise_one_year(tmp_path) -> None:
         assert con.execute("SELECT count(DISTINCT line_id) FROM joblines_lines").fetchone()[0] == 4
         status, violations = con.execute("SELECT status, violations FROM joblines_metrics").fetchone()
         assert status in ("OPTIMAL", "FEASIBLE") and violations == 0
+        recorded = con.execute(
+            "SELECT seed, workers, time_limit, deterministic FROM joblines_metrics"
+        ).fetchone()
+        assert recorded == (0, 1, 15.0, True)  # what the solve needs to be reproduced
         assert con.execute("SELECT count(*) FROM joblines_compliance WHERE NOT ok").fetchone()[0] == 0
         assert con.execute("SELECT sum(headcount) FROM joblines_term_view").fetchone()[0] == 20
         assert con.execute("SELECT count(*) FROM joblines_capacity").fetchone()[0] == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,7 +37,7 @@ from roster_pipeline.joblines.rules import (
 )
 from roster_pipeline.joblines.solve import JoblineSettings, solve_joblines
 
-FAST = JoblineSettings(time_limit=15, workers=1, seed=0)
+FAST = JoblineSettings(time_limit=8, workers=1, seed=0, deterministic=True)
 
 
 def small_catalogue() -> pd.DataFrame:
@@ -103,7 +104,9 @@ def test_infeasible_is_diagnosed_in_words() -> None:
     frame = small_catalogue()
     frame = frame[~frame.categories.str.contains("D")]
     plan = Plan.build(sample_cohort(2, 0), template("5-term"), frame)
-    result = solve_joblines(plan, settings=JoblineSettings(time_limit=10, fallback=False))
+    result = solve_joblines(
+        plan, settings=JoblineSettings(time_limit=10, workers=1, fallback=False, deterministic=True)
+    )
     assert result.status == "INFEASIBLE"
     assert "clinical experiences" in result.diagnosis[0]
 
@@ -146,7 +149,9 @@ def test_fallback_drops_excludable_minimum_staffing() -> None:
 )
 def test_every_solved_line_passes_the_checker(pgy1: int, pgy2: int, terms, seed: int) -> None:
     plan = Plan.build(sample_cohort(pgy1, pgy2), template(terms), small_catalogue())
-    result = solve_joblines(plan, settings=JoblineSettings(time_limit=15, workers=1, seed=seed))
+    result = solve_joblines(
+        plan, settings=JoblineSettings(time_limit=6, workers=1, seed=seed, deterministic=True)
+    )
     assert result.feasible
     assert violations(_checked(plan, result)).empty
 
@@ -177,7 +182,8 @@ def test_attractiveness_is_per_year_on_term_weeks() -> None:
 
 def test_run_request_summary_agrees_with_the_lines(tmp_path: Path) -> None:
     """The summary's counts, recount and metrics are recomputed here from the lines and the request."""
-    request = {"pgy1": 3, "pgy2": 2, "time_limit": 15, "workers": 1, "catalogue": str(tmp_path / "c.csv")}
+    request = {"pgy1": 3, "pgy2": 2, "time_limit": 8, "workers": 1, "deterministic": True}
+    request["catalogue"] = str(tmp_path / "c.csv")
     small_catalogue().to_csv(request["catalogue"], index=False)
     outcome = run(request)
     out = summary(outcome)
@@ -207,7 +213,9 @@ def test_cli_registers_and_example_parses() -> None:
 
 def test_four_term_template_core_is_minimal() -> None:
     plan = Plan.build(sample_cohort(2, 1), template("4-term"), small_catalogue())
-    result = solve_joblines(plan, settings=JoblineSettings(time_limit=10, fallback=False))
+    result = solve_joblines(
+        plan, settings=JoblineSettings(time_limit=10, workers=1, fallback=False, deterministic=True)
+    )
     assert result.status == "INFEASIBLE"
     text = result.diagnosis[0]
     assert "subspecialty (AMC5)" in text and "annual leave" in text
@@ -216,7 +224,9 @@ def test_four_term_template_core_is_minimal() -> None:
 
 def _solved_small(**kw) -> tuple[Plan, object]:
     plan = Plan.build(sample_cohort(6, 3), template("5-term"), small_catalogue())
-    result = solve_joblines(plan, settings=JoblineSettings(time_limit=15, workers=1, seed=0, **kw))
+    result = solve_joblines(
+        plan, settings=JoblineSettings(time_limit=8, workers=1, seed=0, deterministic=True, **kw)
+    )
     return plan, result
 
 
@@ -257,7 +267,9 @@ def test_relaxation_bound_is_below_a_solved_cost() -> None:
     frame = small_catalogue()
     frame.loc[frame.rotation_id == "NIGHTS", "min_staffing"] = 1  # every term: one line on nights
     plan = Plan.build(sample_cohort(5, 1), template("5-term"), frame)
-    result = solve_joblines(plan, settings=JoblineSettings(time_limit=20, workers=1, seed=1))
+    result = solve_joblines(
+        plan, settings=JoblineSettings(time_limit=10, workers=1, seed=1, deterministic=True)
+    )
     profile = default_profile()
     bests = best_line_affinities(plan, profile)
     table = {p: scored_patterns(plan, profile, p, bests[p]) for p in (1, 2)}
@@ -297,3 +309,29 @@ def test_line_affinity_and_too_similar_metric() -> None:
     catalogue = pd.DataFrame({"rotation_id": ["x", "y", "z", "w"], "popularity": [1, 2, 3, 4]})
     assert metrics(lines, catalogue, profile, min_hamming=2)["too_similar_pairs"] == 1
     assert metrics(lines, catalogue, profile, min_hamming=1)["too_similar_pairs"] == 0
+
+
+def _busy(stop: threading.Event) -> None:
+    """CPU load for the other core while a solve runs."""
+    count = 0
+    while not stop.is_set():
+        count += 1
+
+
+def test_deterministic_solves_give_the_same_lines_under_load() -> None:
+    """Deterministic time: no phase reads the clock, so a second solve with another thread loading
+    the machine finds the very same lines (the assert is equality, never a time)."""
+    plan = Plan.build(sample_cohort(3, 2), template("5-term"), small_catalogue())
+    settings = JoblineSettings(time_limit=3, workers=1, seed=3, deterministic=True)
+    quiet = solve_joblines(plan, settings=settings)
+    stop = threading.Event()
+    load = threading.Thread(target=_busy, args=(stop,))
+    load.start()
+    try:
+        loaded = solve_joblines(plan, settings=settings)
+    finally:
+        stop.set()
+        load.join()
+    assert not quiet.lines.empty and quiet.status == loaded.status
+    assert quiet.objective == loaded.objective
+    pd.testing.assert_frame_equal(quiet.lines, loaded.lines)

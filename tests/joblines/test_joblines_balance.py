@@ -12,6 +12,7 @@ from jobline_factories import first_solution, leave_weeks, small_plan
 
 from affinity import default_profile, scale_weights
 from roster_pipeline.joblines.balance import Table, _apply, _candidates, _exchanges, balance
+from roster_pipeline.joblines.budget import Budget
 from roster_pipeline.joblines.checker import CheckInputs, check, violations
 from roster_pipeline.joblines.checker_objective import recount
 from roster_pipeline.joblines.lines import snapshot_frame
@@ -68,7 +69,8 @@ def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
     close = table.close_pairs()
     rules = {y: line_rules(plan, y) for y in (1, 2)}
     seen: list[int] = []
-    log = balance(table, rules, math.inf, 0, lambda _, c: seen.append(c))  # one descent, no clock
+    unlimited = Budget(math.inf, deterministic=True)
+    log = balance(table, rules, unlimited, math.inf, 0, lambda _, c: seen.append(c))  # one descent
     assert log.kept > 0 and table.total() < cost
     assert seen == sorted(seen, reverse=True) and seen[-1] == table.total()
     fresh = _table(table.rotations)  # the running sums equal sums from scratch
@@ -79,9 +81,9 @@ def test_exchange_search_is_never_worse_and_keeps_every_rule() -> None:
         rules[int(y)].allows(tuple(map(int, row)))
         for row, y in zip(table.rotations, table.years, strict=True)
     )
-    found = _adopt(built.model, space, values, table.rotations)
+    found = _adopt(built.model, space, values, table.rotations, deterministic=True)
     assert found is not None
-    solver = _fixed(built.model, found, JoblineSettings())
+    solver = _fixed(built.model, found, JoblineSettings(deterministic=True))
     assert solver is not None and solver.ObjectiveValue() == table.total()
     lines = snapshot_frame(plan, space.rotations(found), leave_weeks(plan, built, found))
     inputs = CheckInputs.from_plan(plan)

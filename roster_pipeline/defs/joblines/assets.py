@@ -19,7 +19,6 @@ from roster_pipeline.joblines.data import TEMPLATES
 from roster_pipeline.joblines.objective import ObjectiveWeights
 from roster_pipeline.joblines.request import JOBLINE_TABLES, REQUEST_DEFAULTS, output_frames, run
 
-DEFAULTS = REQUEST_DEFAULTS  # one source for the request's defaults (CLI, Dagster and the docs)
 WEIGHTS = ObjectiveWeights()
 
 
@@ -41,18 +40,20 @@ class ObjectiveWeightsConfig(dg.Config):
 
 
 class JoblinesRequest(dg.Config):
-    """The planning request: counts, term template, capacity overrides, affinity profile, time limit."""
+    """The planning request: counts, term template, capacity overrides, affinity profile, time limit,
+    workers, seed, deterministic time and the objective weights (defaults: `REQUEST_KEYS`)."""
 
-    pgy1: int = DEFAULTS["pgy1"]
-    pgy2: int = DEFAULTS["pgy2"]
-    fte: float = DEFAULTS["fte"]
-    terms: list[int] = TEMPLATES[DEFAULTS["terms"]]
-    catalogue: str = DEFAULTS["catalogue"]
+    pgy1: int = REQUEST_DEFAULTS["pgy1"]
+    pgy2: int = REQUEST_DEFAULTS["pgy2"]
+    fte: float = REQUEST_DEFAULTS["fte"]
+    terms: list[int] = TEMPLATES[REQUEST_DEFAULTS["terms"]]
+    catalogue: str = REQUEST_DEFAULTS["catalogue"]
     capacity_overrides: list[CapacityOverride] = []
-    affinity_profile: str = DEFAULTS["affinity_profile"]
-    time_limit: float = DEFAULTS["time_limit"]
-    workers: int = DEFAULTS["workers"]
-    seed: int = DEFAULTS["seed"]
+    affinity_profile: str = REQUEST_DEFAULTS["affinity_profile"]
+    time_limit: float = REQUEST_DEFAULTS["time_limit"]
+    workers: int = REQUEST_DEFAULTS["workers"]
+    seed: int = REQUEST_DEFAULTS["seed"]
+    deterministic: bool = REQUEST_DEFAULTS["deterministic"]
     weights: ObjectiveWeightsConfig = ObjectiveWeightsConfig()
 
     def as_request(self) -> dict:
