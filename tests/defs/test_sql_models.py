@@ -16,6 +16,7 @@ import pytest
 
 from roster_pipeline.core.warehouse import DuckDBWarehouse
 from roster_pipeline.defs.common.resources import WarehouseResource
+from roster_pipeline.defs.rosters.dashboard import week_metadata
 from roster_pipeline.defs.sql_models.assets import SQL_DIR, build_models_asset
 
 W1, W2, W3 = dt.date(2026, 10, 5), dt.date(2026, 10, 12), dt.date(2026, 10, 19)
@@ -227,3 +228,21 @@ def test_cover_shortfalls(warehouse: Path) -> None:
             "below_target": [2, 1],
         },
     )
+
+
+def test_dashboard_leaves_undefined_numbers_out(warehouse: Path) -> None:
+    """The dashboard's numbers for the hand-made weeks: defined ones as the models give them, the
+    undefined ones (no requests in week 2; no fair share in week 3) left out and named, never 0 or 100."""
+    wh = DuckDBWarehouse(warehouse)
+    first = week_metadata(wh, W1)
+    assert first["nights_spread"] == pytest.approx(4 / 3) and first["gini_hours"] == pytest.approx(1 / 3)
+    assert first["requests_honoured_pct"] == pytest.approx(75.0) and first["requests"] == "3 of 4 honoured"
+    assert first["hard_violations"] == 0 and first["cover_below_min"] == 1
+    second = week_metadata(wh, W2)
+    assert "requests_honoured_pct" not in second and second["requests"] == "no requests"
+    assert "requests_honoured_pct" in second["not_defined"]
+    assert second["weekends_spread"] == pytest.approx(1.0)
+    third = week_metadata(wh, W3)
+    for name in ("nights_spread", "weekends_spread", "hours_spread", "gini_hours"):
+        assert name not in third and name in third["not_defined"]
+    assert third["requests_honoured_pct"] == pytest.approx(50.0)

@@ -13,7 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.core.rules import load_pack
+from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
 from roster_pipeline.defs.common.partitions import SINGLE_RUN, clinical_years, weekly_partitions
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
@@ -106,10 +106,9 @@ def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, 
     )
     if assignments.empty:
         raise dg.Failure(f"no roster in the warehouse for week {week}: materialise weekly_roster first")
-    dept = department_for_week(department.read_raw(), week, history, ledger)
-    return RosterContext(
-        dept, load_pack(solver.rule_pack), Horizon(week, 1), normalise_assignments(assignments)
-    )
+    dept = department_for_week(validated_tables(department), week, history, ledger)
+    pack = rule_pack(solver.rule_pack)
+    return RosterContext(dept, pack, Horizon(week, 1), normalise_assignments(assignments))
 
 
 def _previous_facts(wh: Any, week: dt.date) -> dict[str, Any] | None:

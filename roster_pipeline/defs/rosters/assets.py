@@ -11,9 +11,8 @@ import time
 import dagster as dg
 import pandas as pd
 
-from data_contracts import ContractError, validate_department
 from roster_pipeline.core.domain import frame_hash
-from roster_pipeline.core.rules import load_pack
+from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
 from roster_pipeline.defs.common.partitions import SINGLE_RUN, weekly_partitions
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
@@ -28,52 +27,7 @@ COVER_MET = "cover_met"
 PRIVATE_COLUMNS = ("email", "reason", "note")  # never shown in previews (leave reasons, notes are private)
 
 
-# --------------------------------------------------------------------------- contracts
-
-
-def problems_metadata(problems: list) -> dict[str, dg.MetadataValue]:
-    """The problem list as a table (table, row, column, message) for the run page."""
-    schema = dg.TableSchema(
-        columns=[
-            dg.TableColumn("table", "string"),
-            dg.TableColumn("row", "string"),
-            dg.TableColumn("column", "string"),
-            dg.TableColumn("message", "string"),
-        ]
-    )
-    records = [
-        dg.TableRecord(
-            {
-                "table": p.table,
-                "row": "" if p.row is None else str(p.row),
-                "column": p.column or "",
-                "message": p.message,
-            }
-        )
-        for p in problems[:200]
-    ]
-    return {
-        "problem_count": dg.MetadataValue.int(len(problems)),
-        "problems": dg.MetadataValue.table(records=records, schema=schema),
-    }
-
-
-def contract_failure(problems: list, what: str) -> dg.Failure:
-    text = "\n".join(str(p) for p in problems)
-    return dg.Failure(
-        description=f"{what} breaks the data contracts ({len(problems)} problems):\n{text}",
-        metadata=problems_metadata(problems),
-    )
-
-
-def validated_tables(source: DepartmentSource) -> dict[str, pd.DataFrame]:
-    """All department tables through `validate_department`, or a `dg.Failure` listing the problems."""
-    try:
-        return validate_department(source.read_raw())
-    except ContractError as err:
-        raise contract_failure(err.problems, f"department {source.path}") from err
-    except (FileNotFoundError, ValueError) as err:  # no department there, or not a workbook/folder
-        raise dg.Failure(description=f"department {source.path}: {err}") from err
+# --------------------------------------------------------------------------- ingest
 
 
 INGEST_SPECS = [
@@ -206,7 +160,7 @@ def weekly_roster(
 ) -> dg.MaterializeResult:
     started = time.monotonic()
     tables = validated_tables(department)
-    pack = load_pack(solver.rule_pack)
+    pack = rule_pack(solver.rule_pack)
     settings = SolveSettings(
         time_limit=solver.time_limit,
         workers=solver.workers,

@@ -13,12 +13,12 @@ import pandas as pd
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _num(value: Any) -> float:
-    """A plain float (0.0 for None/NaN) so the UI can plot it."""
+def _num(value: Any) -> float | None:
+    """A plain float the UI can plot, or None where the warehouse holds NULL (undefined)."""
     if value is None:
-        return 0.0
+        return None
     value = float(value)
-    return 0.0 if math.isnan(value) else value
+    return None if math.isnan(value) else value
 
 
 def _md(frame: pd.DataFrame) -> dg.MetadataValue:
@@ -89,17 +89,30 @@ def week_metadata(wh: Any, week: dt.date) -> dict[str, Any]:
     r = run.iloc[0] if not run.empty else {}
     total, honoured = _num(r.get("requests_total")), _num(r.get("requests_honoured"))
     registrars = list(weekly["registrar_id"]) or sorted(set(assignments["registrar_id"]))
-    metadata: dict[str, Any] = {
-        "week": str(week),
+    numbers = {
         "nights_spread": _num(s.get("nights_spread")),
         "weekends_spread": _num(s.get("weekends_spread")),
         "hours_spread": _num(s.get("hours_spread")),
         "gini_hours": _num(s.get("gini_hours")),
-        "requests_honoured_pct": 100.0 * honoured / total if total else 100.0,
-        "hard_violations": int(_num(r.get("hard_violations"))),
-        "cover_below_min": int(shortfall.iloc[0]["n"]) if not shortfall.empty else 0,
+        "requests_honoured_pct": 100.0 * honoured / total if total and honoured is not None else None,
+        "hard_violations": _num(r.get("hard_violations")),
         "gap": _num(r.get("gap")),
         "objective": _num(r.get("objective")),
+    }
+    # an undefined number (no requests, nobody with a fair share, no solve) is left out of the plotted
+    # series and named as such, never shown as 0 or 100 %
+    undefined = [name for name, value in numbers.items() if value is None]
+    metadata: dict[str, Any] = {
+        "week": str(week),
+        **{name: value for name, value in numbers.items() if value is not None},
+        **(
+            {"hard_violations": int(numbers["hard_violations"])}
+            if numbers["hard_violations"] is not None
+            else {}
+        ),
+        "cover_below_min": int(shortfall.iloc[0]["n"]) if not shortfall.empty else 0,
+        "not_defined": ", ".join(undefined) or "-",
+        "requests": "no requests" if not total else f"{int(honoured or 0)} of {int(total)} honoured",
         "this_week": _md(weekly),
         "cumulative": _md(cumulative),
         "calendar": _md(calendar_grid(assignments, registrars, week)),
