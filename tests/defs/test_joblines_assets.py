@@ -59,3 +59,21 @@ def test_definitions_and_schedule() -> None:
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 1, 5))
     request = joblines_monthly_schedule(context)
     assert request.partition_key == "2027"
+
+
+def test_a_bad_request_fails_cleanly_and_writes_nothing(tmp_path) -> None:
+    path = tmp_path / "w.duckdb"
+    config = {"catalogue": str(tmp_path / "missing.csv"), "time_limit": 5, "workers": 1}
+    result = dg.materialize(
+        [joblines_assets],
+        partition_key="2027",
+        resources={"warehouse": WarehouseResource(duckdb_path=str(path))},
+        run_config={"ops": {"joblines_assets": {"config": config}}},
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    assert failure.step_failure_data.error.cls_name == "Failure"
+    description = failure.step_failure_data.user_failure_data.description
+    assert description.startswith("job-line request for 2027: request cohort, terms, catalogue")
+    assert "missing.csv" in description and not path.exists()

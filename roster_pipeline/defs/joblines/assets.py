@@ -17,7 +17,13 @@ from roster_pipeline.defs.common.pools import WAREHOUSE_POOL, WAREHOUSE_TAGS
 from roster_pipeline.defs.common.resources import WarehouseResource
 from roster_pipeline.joblines.data import TEMPLATES
 from roster_pipeline.joblines.objective import ObjectiveWeights
-from roster_pipeline.joblines.request import JOBLINE_TABLES, REQUEST_DEFAULTS, output_frames, run
+from roster_pipeline.joblines.request import (
+    JOBLINE_TABLES,
+    REQUEST_DEFAULTS,
+    RequestError,
+    output_frames,
+    run,
+)
 
 WEIGHTS = ObjectiveWeights()
 
@@ -78,7 +84,10 @@ def write_year(warehouse: WarehouseResource, year: str, frames: Mapping[str, pd.
 def joblines_assets(context: dg.AssetExecutionContext, config: JoblinesRequest, warehouse: WarehouseResource):
     """Generate the clinical year's PGY1/PGY2 job lines and store them in the warehouse."""
     year = context.partition_key
-    outcome = run(config.as_request())
+    try:
+        outcome = run(config.as_request())
+    except RequestError as err:  # bad request: one message naming the key or file, nothing written
+        raise dg.Failure(description=f"job-line request for {year}: {err}") from err
     frames = output_frames(outcome)
     counts = write_year(warehouse, year, frames)
     status = outcome.result.status
