@@ -93,6 +93,65 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 FACT_TABLES = tuple(TABLES)
 
+# The living roster's tables: rows are only ever inserted (`append`); no version, state change or
+# audit entry is updated or deleted, and `replace_rows` / `build_model` refuse these names.
+APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
+    "roster_versions": [
+        ("version_id", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("parent_id", "VARCHAR"),
+        ("horizon_start", "DATE"),
+        ("weeks", "INTEGER"),
+        ("created_at", "TIMESTAMP"),
+        ("created_by", "VARCHAR"),
+        ("cause", "VARCHAR"),
+        ("rule_pack", "VARCHAR"),
+        ("rule_pack_version", "VARCHAR"),
+        ("input_hash", "VARCHAR"),
+        ("run_id", "VARCHAR"),
+        ("seed", "INTEGER"),
+        ("content_hash", "VARCHAR"),
+        ("assignments", "INTEGER"),
+    ],
+    "version_assignments": [
+        ("version_id", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("date", "DATE"),
+        ("shift", "VARCHAR"),
+    ],
+    "version_states": [
+        ("version_id", "VARCHAR"),
+        ("state", "VARCHAR"),
+        ("recorded_at", "TIMESTAMP"),
+        ("actor", "VARCHAR"),
+        ("note", "VARCHAR"),
+    ],
+    "audit_log": [
+        ("recorded_at", "TIMESTAMP"),
+        ("actor", "VARCHAR"),
+        ("action", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("version_id", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("date", "DATE"),
+        ("shift_before", "VARCHAR"),
+        ("shift_after", "VARCHAR"),
+        ("cause", "VARCHAR"),
+        ("rule_pack_version", "VARCHAR"),
+        ("run_id", "VARCHAR"),
+    ],
+}
+
+
+class AppendOnlyError(ValueError):
+    """An attempt to replace, rebuild or write unknown columns into an append-only table."""
+
+
+def _refuse_append_only(tables: Sequence[str] | Mapping[str, Any]) -> None:
+    touched = sorted(set(tables) & set(APPEND_ONLY))
+    if touched:
+        raise AppendOnlyError(f"{', '.join(touched)}: append-only, rows are never replaced or deleted")
+
 
 def columns(table: str) -> list[str]:
     return [name for name, _ in TABLES[table]]
@@ -123,6 +182,10 @@ class Warehouse(Protocol):
         ...
 
     def table_names(self) -> list[str]: ...
+
+    def append(self, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+        """Insert rows into append-only tables (`APPEND_ONLY`), all in one transaction."""
+        ...
 
 
 class DuckDBWarehouse:
@@ -171,6 +234,7 @@ class DuckDBWarehouse:
         Tables named in `schema` are created with those typed columns when missing; any other
         missing table takes the frame's columns. Re-running with the same frames changes nothing.
         """
+        _refuse_append_only(frames)
         counts: dict[str, int] = {}
         where = " AND ".join(f'"{column}" = ?' for column in key)
         with self.connect() as con:
@@ -204,6 +268,7 @@ class DuckDBWarehouse:
             return con.execute(sql, params or []).df()
 
     def build_model(self, name: str, select_sql: str) -> int:
+        _refuse_append_only([name])
         self.ensure_schema()
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
@@ -214,6 +279,41 @@ class DuckDBWarehouse:
                 con.execute("ROLLBACK")
                 raise
             return int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+
+    def append(self, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+        """Insert each frame into its append-only table (created on first use), in one transaction.
+        The frame's columns must be exactly the table's: nothing is guessed."""
+        unknown = sorted(set(frames) - set(APPEND_ONLY))
+        if unknown:
+            raise AppendOnlyError(f"{', '.join(unknown)}: not append-only tables")
+        for table, frame in frames.items():
+            names = [name for name, _ in APPEND_ONLY[table]]
+            if sorted(frame.columns) != sorted(names):
+                raise AppendOnlyError(f"{table}: columns {sorted(frame.columns)} are not {sorted(names)}")
+        counts: dict[str, int] = {}
+        with self.connect() as con:
+            for table, cols in APPEND_ONLY.items():
+                body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for table, frame in frames.items():
+                    names = [name for name, _ in APPEND_ONLY[table]]
+                    if len(frame):
+                        con.register("incoming", frame[names])
+                        cols = ", ".join(f'"{c}"' for c in names)
+                        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                        con.unregister("incoming")
+                    counts[table] = len(frame)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
+    def append_only_ready(self) -> None:
+        """Create the append-only tables if missing (reads of an empty warehouse see no rows)."""
+        self.append({})
 
     def table_names(self) -> list[str]:
         with self.connect() as con:
