@@ -6,10 +6,11 @@ import dagster as dg
 from roster_pipeline.defs.common.resources import default_resources
 from roster_pipeline.defs.explain import definitions as explain
 from roster_pipeline.defs.joblines import definitions as joblines
+from roster_pipeline.defs.living import definitions as living
 from roster_pipeline.defs.rosters import definitions as rosters
 from roster_pipeline.defs.sql_models import definitions as sql_models
 
-DOMAINS = (rosters, sql_models, explain, joblines)
+DOMAINS = (rosters, sql_models, explain, joblines, living)
 
 
 def build_definitions() -> dg.Definitions:

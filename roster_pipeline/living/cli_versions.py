@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import sys
-from pathlib import Path
 
 from roster_pipeline.core.cli_common import (
     EXIT_BAD_INPUT,
@@ -33,6 +32,7 @@ from roster_pipeline.living.versions import (
     VersionError,
     approve,
     create_version,
+    department_key,
     diff,
     get_version,
     publish,
@@ -55,7 +55,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     pack = pack_or_exit(args.rules)
     wh = _warehouse(args)
     now = _now(args)
-    key = Path(args.department).resolve().name
+    key = department_key(args.department)
     try:
         if args.version:
             version = get_version(wh, args.version)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -73,6 +74,12 @@ class PublishOutcome:
     hard_violations: int
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def department_key(path: str | Path) -> str:
+    """The name a department's versions are kept under: its folder's (or workbook's) name."""
+    resolved = Path(path).resolve()
+    return resolved.parent.name if resolved.suffix == ".xlsx" else resolved.name
 
 
 def roster_rows(roster: pd.DataFrame) -> pd.DataFrame:

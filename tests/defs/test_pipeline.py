@@ -168,6 +168,31 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     assert [checks[name] for name in ("no_hard_violations", "cover_met", "contracts_hold")] == [True] * 3
 
 
+def _cells(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+    rows = frame[["registrar_id", "date", "shift"]].itertuples(index=False)
+    return {(r, str(pd.Timestamp(d).date()), s) for r, d, s in rows}
+
+
+def test_each_planned_week_is_recorded_as_a_draft_version(week_by_week: dict) -> None:
+    database, snap = week_by_week["database"], week_by_week["snapshot"]
+    versions = _table(database, "SELECT * FROM roster_versions ORDER BY version_id")
+    runs = snap["solve_runs"].sort_values("week_start")
+    assert list(versions["version_id"]) == ["V0001", "V0002", "V0003"]
+    assert list(pd.to_datetime(versions["horizon_start"]).dt.date.astype(str)) == WEEKS
+    assert set(versions["cause"]) == {"solve"} and list(versions["run_id"]) == list(runs["run_id"])
+    assert list(versions["input_hash"]) == list(runs["input_hash"])
+    states = _table(database, "SELECT version_id, state FROM version_states ORDER BY version_id")
+    assert list(states["state"]) == ["draft"] * 3
+    kept = _table(database, "SELECT version_id, registrar_id, date, shift FROM version_assignments")
+    planned = snap["roster_assignments"]
+    for version_id, week in zip(
+        versions["version_id"], pd.to_datetime(versions["horizon_start"]), strict=True
+    ):
+        mine = kept[kept["version_id"] == version_id]
+        theirs = planned[pd.to_datetime(planned["week_start"]) == week]
+        assert _cells(mine) == _cells(theirs) and len(mine) == len(theirs) > 0
+
+
 def _fairness_by_hand(ledger: pd.DataFrame) -> pd.DataFrame:
     """fairness_weekly recomputed in pandas: share = fte x available days over the week's sum."""
     frame = ledger.sort_values(["week_start", "registrar_id"]).reset_index(drop=True)
@@ -227,6 +252,9 @@ def test_rerunning_a_week_replaces_exactly_its_rows(
     for table in FACT_TABLES:
         columns = [c for c in after[table].columns if c not in VOLATILE]
         pd.testing.assert_frame_equal(after[table][columns], week_by_week["snapshot"][table][columns])
+    # the same roster again: the draft version already recorded is kept, nothing new is written
+    assert len(_table(database, "SELECT * FROM roster_versions")) == 3
+    assert len(_table(database, "SELECT * FROM version_states")) == 3
 
 
 def test_a_week_without_its_previous_week_fails(sample: Path, tmp_path: Path, monkeypatch) -> None:
@@ -337,6 +365,11 @@ def test_cli_backfill_matches_week_by_week_and_is_repeatable(cli_backfill: dict,
     for table in FACT_TABLES:
         columns = [c for c in second[table].columns if c not in VOLATILE]
         pd.testing.assert_frame_equal(second[table][columns], first[table][columns])
+    assert list(_table(database, "SELECT version_id FROM roster_versions ORDER BY 1")["version_id"]) == [
+        "V0001",
+        "V0002",
+        "V0003",
+    ]  # the repeated backfill recorded no new version
 
 
 def _free_port() -> int:
