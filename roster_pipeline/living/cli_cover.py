@@ -1,9 +1,62 @@
-"""`roster recommend, roster swap`: registered by roster_pipeline/living/cli.py."""
+"""`roster swap` (and, later, `roster recommend`): registered by roster_pipeline/living/cli.py.
+
+`roster swap DEPT ROSTER.csv --give R001:2027-02-10:N-NTH --take R014:2027-02-12:D-NTH` prints one
+JSON line whose `verdict` is approved, pending or refused (exit 0 for each: the verdict is the
+answer); `--out NEW.csv` writes the swapped roster when approved. Bad input (unknown registrar, a
+shift the registrar does not hold, a date outside the roster, a malformed --give) is exit 2 with one
+message and nothing written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from roster_pipeline.core.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    department_or_exit,
+    iso_date,
+    pack_or_exit,
+    positive_int,
+    roster_or_exit,
+)
+from roster_pipeline.core.export import roster_frame, write_roster_csv
+from roster_pipeline.living.swaps import Hand, SwapError, check_swap
+from roster_pipeline.planning.rosters import horizon_for
+
+
+def cmd_swap(args: argparse.Namespace) -> int:
+    department = department_or_exit(args.department)
+    pack = pack_or_exit(args.rules)
+    roster = roster_or_exit(args.roster, department)
+    horizon = horizon_for(roster, args.start, args.weeks)
+    try:
+        verdict = check_swap(department, pack, horizon, roster, Hand.parse(args.give), Hand.parse(args.take))
+    except SwapError as error:
+        print(f"roster swap: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    summary = {"give": args.give, "take": args.take, **verdict.summary()}
+    if verdict.roster is not None and args.out:
+        write_roster_csv(roster_frame(department, verdict.roster), Path(args.out))
+        summary["roster"] = args.out
+    print(json.dumps(summary, default=str))
+    return EXIT_OK
 
 
 def register_cover(sub: argparse._SubParsersAction) -> None:
-    """Add the subcommands (roster recommend, roster swap) to the `roster` parser."""
+    """Add the subcommands (roster swap) to the `roster` parser."""
+    swap = sub.add_parser("swap", help="check a shift swap: approved, pending (a manager decides) or refused")
+    swap.add_argument("department")
+    swap.add_argument("roster", help="the published roster CSV (registrar_id, date, shift)")
+    swap.add_argument("--give", required=True, help="REGISTRAR:DATE:SHIFT handed over")
+    swap.add_argument(
+        "--take", required=True, help="REGISTRAR:DATE:SHIFT taken back, or REGISTRAR:: for none"
+    )
+    swap.add_argument("--rules", default="au-vic")
+    swap.add_argument("--start", type=iso_date, default=None, help="default: the roster's first date")
+    swap.add_argument("--weeks", type=positive_int, default=None)
+    swap.add_argument("--out", default=None, help="write the swapped roster here when approved")
+    swap.set_defaults(func=cmd_swap)
