@@ -1,4 +1,7 @@
-"""`roster swap` (and, later, `roster recommend`): registered by roster_pipeline/living/cli.py.
+"""`roster recommend` and `roster swap`: registered by roster_pipeline/living/cli.py.
+
+`roster recommend DEPT ROSTER.csv --date D --shift S [--site X] --top K` prints one JSON line with
+the ranked `candidates` (registrar_id, legal, reasons, soft rules bent, fairness, notice, chain).
 
 `roster swap DEPT ROSTER.csv --give R001:2027-02-10:N-NTH --take R014:2027-02-12:D-NTH` prints one
 JSON line whose `verdict` is approved, pending or refused (exit 0 for each: the verdict is the
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from roster_pipeline.core.cli_common import (
@@ -24,6 +28,7 @@ from roster_pipeline.core.cli_common import (
     roster_or_exit,
 )
 from roster_pipeline.core.export import roster_frame, write_roster_csv
+from roster_pipeline.living.recommend import OpenShiftError, recommend_cover
 from roster_pipeline.living.swaps import Hand, SwapError, check_swap
 from roster_pipeline.planning.rosters import horizon_for
 
@@ -46,8 +51,44 @@ def cmd_swap(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_recommend(args: argparse.Namespace) -> int:
+    department = department_or_exit(args.department)
+    pack = pack_or_exit(args.rules)
+    roster = roster_or_exit(args.roster, department)
+    horizon = horizon_for(roster, args.start, args.weeks)
+    started = time.perf_counter()
+    try:
+        found = recommend_cover(
+            department, pack, horizon, roster, args.date, args.shift, args.site, args.top, args.today
+        )
+    except OpenShiftError as error:
+        print(f"roster recommend: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    summary = {
+        "date": args.date.isoformat(),
+        "shift": args.shift,
+        "candidates": [c.as_dict() for c in found],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    print(json.dumps(summary))
+    return EXIT_OK
+
+
 def register_cover(sub: argparse._SubParsersAction) -> None:
-    """Add the subcommands (roster swap) to the `roster` parser."""
+    """Add the subcommands (roster recommend, roster swap) to the `roster` parser."""
+    recommend = sub.add_parser("recommend", help="rank the registrars who could take one open shift")
+    recommend.add_argument("department")
+    recommend.add_argument("roster", help="the published roster CSV (registrar_id, date, shift)")
+    recommend.add_argument("--date", type=iso_date, required=True)
+    recommend.add_argument("--shift", required=True, help="shift code")
+    recommend.add_argument("--site", default=None)
+    recommend.add_argument("--top", type=positive_int, default=5)
+    recommend.add_argument("--today", type=iso_date, default=None, help="for the notice (default: --start)")
+    recommend.add_argument("--rules", default="au-vic")
+    recommend.add_argument("--start", type=iso_date, default=None, help="default: the roster's first date")
+    recommend.add_argument("--weeks", type=positive_int, default=None)
+    recommend.set_defaults(func=cmd_recommend)
+
     swap = sub.add_parser("swap", help="check a shift swap: approved, pending (a manager decides) or refused")
     swap.add_argument("department")
     swap.add_argument("roster", help="the published roster CSV (registrar_id, date, shift)")
