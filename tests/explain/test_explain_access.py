@@ -208,3 +208,23 @@ def test_a_registrar_sees_their_own_leave_reasons_and_colleagues_only_as_unavail
     everyone = ask("Who is on leave?", ctx, today=TODAY, asker=Asker(owner))
     assert reason in everyone.text and everyone.text.count("unavailable") == len(approved)
     assert not [why for why in theirs if why in answer.text + everyone.text]
+
+
+def test_cover_candidates_for_a_registrar_hide_colleagues_requests_and_fairness(ctx: RosterContext) -> None:
+    day = (ctx.horizon.start + dt.timedelta(days=4)).isoformat()  # the first Friday
+    manager = run_tool(ctx, "cover_candidates", {"date": day, "kind": "night", "top": 4})
+    nights = sorted(code for code, st in ctx.department.shift_types.items() if st.kind == "night")
+    assert sorted(manager["shifts"]) == nights
+    everyone = [c for ranked in manager["shifts"].values() for c in ranked]
+    assert everyone and all({"soft_rules", "fairness"} <= set(c) for c in everyone)
+    me = everyone[0]["registrar_id"]
+    mine = run_tool(ctx, "cover_candidates", {"date": day, "kind": "night", "top": 4}, asker=Asker(me))
+    for ranked in mine["shifts"].values():
+        for c in ranked:
+            assert ("fairness" in c) == (c["registrar_id"] == me), c
+            assert ("soft_rules" in c) == (c["registrar_id"] == me), c
+    answer = ask("Who can cover Friday night?", ctx, today=ctx.horizon.start)
+    assert answer.offline and f"Who could cover on {day}" in answer.text
+    assert answer.tool_calls == [
+        {"name": "cover_candidates", "input": {"date": day, "kind": "night"}, "error": False}
+    ]

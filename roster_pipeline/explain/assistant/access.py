@@ -30,6 +30,13 @@ def for_asker(name: str, result: dict[str, Any], asker: Asker | None) -> dict[st
     me = asker.registrar_id
     if name == "fairness_report":
         out["fairness"] = own_fairness(out["fairness"], me)
+    elif name == "cover_candidates":
+        for ranked in out["shifts"].values():
+            for candidate in ranked:
+                if candidate["registrar_id"] != me:  # a colleague's requests and fairness stay theirs
+                    candidate.pop("soft_rules", None)
+                    candidate.pop("soft_penalty", None)
+                    candidate.pop("fairness", None)
     elif name == "leave_and_requests":
         out["leave"] = [row if row["registrar_id"] == me else unavailable_row(row) for row in out["leave"]]
         out["leave"] = [row for row in out["leave"] if row is not None]

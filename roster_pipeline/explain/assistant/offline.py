@@ -12,6 +12,7 @@ from roster_pipeline.explain import resolve as rs
 from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.assistant.render import (
     Answer,
+    render_cover,
     render_explanation,
     render_fairness,
     render_leave,
@@ -24,12 +25,14 @@ from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
 
 
 def classify(question: str) -> str:
-    """The kind of question: what_if, explain, fairness, leave, show or unknown."""
+    """The kind of question: what_if, explain, cover, fairness, leave, show or unknown."""
     q = question.lower()
     if "what if" in q or "what happens if" in q or q.startswith("suppose") or "if we need" in q:
         return "what_if"
     if q.startswith("why") or "why is" in q or "explain" in q:
         return "explain"
+    if "cover" in q and ("who" in q or "can" in q):
+        return "cover"
     if "fair" in q:
         return "fairness"
     if any(w in q for w in ("leave", "request", "day off", "days off", "holiday")):
@@ -59,6 +62,8 @@ def ask_offline(
         call = {"name": "fairness_report", "input": args, "error": False}
         text = label + render_fairness(ctx, result["fairness"])
         return Answer(text, [{"tool": "fairness_report", "result": result}], [call])
+    if kind == "cover":
+        return _offline_cover(question, ctx, today, label, asker)
     if kind == "leave":
         mine = asker is not None and re.search(r"\b(my|me|I)\b", question) is not None
         rid = asker.registrar_id if mine and asker else rs.find_registrar(ctx, question)
@@ -94,6 +99,25 @@ def _offline_show(
         return Answer(label + result["error"], [], [call])
     text = label + render_schedule(ctx, result, rid)
     return Answer(text, [{"tool": "show_schedule", "result": result}], [call])
+
+
+def _offline_cover(
+    question: str, ctx: RosterContext, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
+    day = rs.date_in(ctx, question, today)
+    if day is None:
+        return Answer(label + "Which day? I could not read a date in the question.")
+    codes = [c for c in ctx.department.shift_types if re.search(rf"\b{re.escape(c)}\b", question)]
+    args: dict[str, Any] = {"date": day.isoformat()}
+    if codes:
+        args["shift"] = codes[0]
+    else:
+        args["kind"] = rs.kind_in(question) or "day"
+    result, is_error = safe_tool(ctx, "cover_candidates", args, today, asker)
+    call = {"name": "cover_candidates", "input": args, "error": is_error}
+    if is_error:
+        return Answer(label + result["error"], [], [call])
+    return Answer(label + render_cover(ctx, result), [{"tool": "cover_candidates", "result": result}], [call])
 
 
 def _offline_explain(

@@ -188,3 +188,21 @@ def render_leave(ctx: RosterContext, result: dict[str, Any]) -> str:
                 f"{r['shift'] or ''}, worked {worked}".replace("  ", " ")
             )
     return "\n".join(lines)
+
+
+def render_cover(ctx: RosterContext, result: dict[str, Any]) -> str:
+    """A cover_candidates result: per shift, the ranked candidates and why."""
+    lines = [f"**Who could cover on {result['date']}**"]
+    for code, ranked in result["shifts"].items():
+        lines += ["", f"{code}:"]
+        for c in ranked:
+            who = name_of(ctx, c["registrar_id"])
+            if c["legal"]:
+                chain = "; ".join(
+                    f"{name_of(ctx, m['to_registrar'])} takes their {m['shift']}" for m in c["chain"]
+                )
+                extra = f" ({chain})" if chain else ""
+                lines.append(f"- {who}: can cover{extra}, {c['notice_days']} days' notice")
+            else:
+                lines.append(f"- {who}: not legal: {'; '.join(c['reasons'][:2])}")
+    return "\n".join(lines)

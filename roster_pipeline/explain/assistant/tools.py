@@ -1,4 +1,4 @@
-"""The assistant's five read-only tools: their schema for Claude and their implementations, which
+"""The assistant's six read-only tools: their schema for Claude and their implementations, which
 read computed facts (the roster, the validator's report, counterfactual and what-if re-solves on
 copies). Results carry registrar ids, never names or private notes."""
 
@@ -19,6 +19,7 @@ from roster_pipeline.explain.facts import (
     summary,
 )
 from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
+from roster_pipeline.living.recommend import OpenShiftError, recommend_cover
 
 TOOLS: list[dict[str, Any]] = [
     {
@@ -78,6 +79,22 @@ TOOLS: list[dict[str, Any]] = [
         "description": "Fairness per measure (nights, weekends, public holidays, hours): this period, "
         "fair share, carried balance, deviation and rank; optionally for one registrar.",
         "input_schema": {"type": "object", "properties": {"registrar": {"type": "string"}}},
+    },
+    {
+        "name": "cover_candidates",
+        "description": "Who could cover one open shift: registrars ranked legal first, with the rules "
+        "that stop or bend each, the chain of other changes a candidate needs, and the notice. Give a "
+        "date and a shift code (or a shift kind, to take every shift of that kind that day).",
+        "input_schema": {
+            "type": "object",
+            "properties": {
+                "date": {"type": "string", "description": "YYYY-MM-DD"},
+                "shift": {"type": "string", "description": "shift code"},
+                "kind": {"type": "string", "enum": ["day", "evening", "night", "long-day", "on-call"]},
+                "top": {"type": "integer", "minimum": 1, "maximum": 10},
+            },
+            "required": ["date"],
+        },
     },
     {
         "name": "leave_and_requests",
@@ -155,10 +172,39 @@ def _run(ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | N
     if name == "fairness_report":
         rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
         return {"summary": summary(ctx), "fairness": fairness_report(ctx, rid)}
+    if name == "cover_candidates":
+        return _cover(ctx, args, today)
     if name == "leave_and_requests":
         rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
         return {"registrar_id": rid, "leave": leave_of(ctx, rid), "requests": request_outcomes(ctx, rid)}
     raise ToolInputError(f"unknown tool {name!r}; tools: {TOOL_NAMES}")
+
+
+def _cover(ctx: RosterContext, args: dict[str, Any], today: dt.date | None) -> dict[str, Any]:
+    """Ranked cover candidates for the shift (or every shift of a kind) on a date."""
+    day = _date(args.get("date"), "date")
+    if day not in ctx.horizon:
+        raise ToolInputError(f"{day} is outside the roster")
+    types = ctx.department.shift_types
+    if args.get("shift"):
+        if str(args["shift"]) not in types:
+            raise ToolInputError(f"unknown shift {args['shift']!r}; shifts: {sorted(types)}")
+        codes = [str(args["shift"])]
+    else:
+        codes = sorted(code for code, st in types.items() if st.kind == args.get("kind"))
+        if not codes:
+            raise ToolInputError("give a shift code, or a shift kind that the department has")
+    top = args.get("top") if isinstance(args.get("top"), int) else 3
+    shifts = {
+        code: [
+            c.as_dict()
+            for c in recommend_cover(
+                ctx.department, ctx.pack, ctx.horizon, ctx.assignments, day, code, top=top, today=today
+            )
+        ]
+        for code in codes
+    }
+    return {"date": day.isoformat(), "shifts": shifts}
 
 
 def _change(ctx: RosterContext, args: dict[str, Any]) -> Change:
@@ -200,5 +246,5 @@ def safe_tool(
     """(result, is_error): bad input and what-if errors come back as error results."""
     try:
         return run_tool(ctx, name, args, today, asker), False
-    except (ToolInputError, WhatIfError, rs.ResolveError) as exc:
+    except (ToolInputError, WhatIfError, rs.ResolveError, OpenShiftError) as exc:
         return {"error": str(exc)}, True
