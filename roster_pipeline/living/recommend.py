@@ -197,15 +197,16 @@ def recommend_cover(
     legal = [c for c in candidates if c.legal]
     if len(legal) < top:
         _chains(department, pack, horizon, rows, day, shift, busy, candidates, top - len(legal))
-    ranked = sorted(
-        candidates,
-        key=lambda c: (not c.legal, bool(c.chain), sum(c.soft.values()), c.deviation, c.registrar_id),
-    )
-    shown = ranked[:top]
+    shown = sorted(candidates, key=_rank)[:top]
     for candidate in shown:
         if candidate.legal:
             _confirm(department, pack, horizon, rows, full, day, shift, candidate)
-    return shown
+    return sorted(shown, key=_rank)  # one the whole roster refused falls below the legal ones
+
+
+def _rank(c: Candidate) -> tuple[bool, bool, int, float, str]:
+    """Legal first, then without a chain, fewer soft penalties, least done of the measure, id."""
+    return (not c.legal, bool(c.chain), sum(c.soft.values()), c.deviation, c.registrar_id)
 
 
 def _applied(rows: pd.DataFrame, candidate: Candidate, day: dt.date, shift: str) -> pd.DataFrame:

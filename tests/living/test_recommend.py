@@ -128,3 +128,17 @@ def test_cli_recommend(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert main(["recommend", *base, "--date", "2027-02-02", "--shift", "X"]) == 2
     err = capsys.readouterr().err
     assert "shift 'X' is not in the department's shift types" in err and "Traceback" not in err
+
+
+def test_a_registrar_at_their_hours_limit_is_not_legal() -> None:
+    # at most 10 h in 7 days: R3 works 8.5 h on Tue, so an extra 8.5 h day on Thu breaks it
+    hours = {"id": "hours", "type": "max_hours_rolling", "hard": True, "params": {"hours": 10, "days": 7}}
+    pack = parse_pack({"id": "h", "version": "1", "rules": [hours]})
+    found = {
+        c.registrar_id: c
+        for c in recommend_cover(DEPARTMENT, pack, HORIZON, ROSTER, dt.date(2027, 2, 4), "D")
+    }
+    assert not found["R3"].legal
+    assert found["R3"].reasons and all(
+        r.startswith("hours (max_hours_rolling) for R3") for r in found["R3"].reasons
+    )

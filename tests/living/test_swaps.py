@@ -146,3 +146,41 @@ def test_cli_swap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["swap", *base, "--give", "R2:2027-02-03:D", "--take", "R3::"]) == 2
     err = capsys.readouterr().err
     assert "R2 does not work D on 2027-02-03" in err and "Traceback" not in err and not out.exists()
+
+
+def test_refused_for_a_run_of_days() -> None:
+    # R1 gives the Wed day shift to R3, who works Tue: a run of 2 days against a maximum of 1
+    runs = {"id": "runs", "type": "max_consecutive_days", "hard": True, "params": {"max": 1}}
+    verdict = judge("R1:2027-02-03:D", "R3::", pack(runs))
+    assert verdict.verdict == "refused"
+    assert {(h["rule_id"], h["registrar_id"]) for h in verdict.hard} == {("runs", "R3")}
+
+
+def test_refused_for_hours_in_seven_days() -> None:
+    # the same give-away: R3 then works 2 x 8.5 h in 7 days against at most 10 h
+    hours = {"id": "hours", "type": "max_hours_rolling", "hard": True, "params": {"hours": 10, "days": 7}}
+    verdict = judge("R1:2027-02-03:D", "R3::", pack(hours))
+    assert verdict.verdict == "refused"
+    assert {(h["rule_id"], h["registrar_id"]) for h in verdict.hard} == {("hours", "R3")}
+
+
+def test_refused_for_nights_in_seven_days(tmp_path: Path) -> None:
+    folder = tmp_path / "department"
+    shutil.copytree(CORPUS / "base", folder)
+    registrars = folder / "registrars.csv"
+    registrars.write_text(
+        registrars.read_text().replace(
+            "R2,Dr Ben Ng,registrar,NTH,NTH,,", "R2,Dr Ben Ng,registrar,NTH,NTH,senior,"
+        )
+    )
+    nights = {
+        "id": "nights",
+        "type": "max_shifts_in_window",
+        "hard": True,
+        "params": {"selector": {"kinds": ["night"]}, "max": 1, "days": 7},
+    }
+    roster = pd.concat([ROSTER, pd.DataFrame([("R2", "2027-02-04", "N")], columns=ROSTER.columns)])
+    # R1 gives the Mon night to R2 (who works the Thu night) and takes R2's Mon day shift
+    verdict = judge("R1:2027-02-01:N", "R2:2027-02-01:D", pack(nights), roster, load_department(folder))
+    assert verdict.verdict == "refused"
+    assert {(h["rule_id"], h["registrar_id"]) for h in verdict.hard} == {("nights", "R2")}
