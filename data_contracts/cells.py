@@ -20,6 +20,7 @@ from data_contracts.vocabulary import DAY_KEYWORDS, WEEKDAYS  # noqa: F401 - re-
 NA = np.nan
 
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _LOOSE_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
 # No count, weight, hour or balance of a department comes near this; larger numbers are typing
@@ -127,6 +128,25 @@ def parse_date(value: object) -> object:
         raise ValueError("is not a valid calendar date") from None
 
 
+def parse_timestamp(value: object) -> object:
+    """A `datetime.datetime` (to the second) from an Excel date-time or 'YYYY-MM-DD HH:MM[:SS]'
+    (a 'T' separator accepted)."""
+    if is_blank(value):
+        return NA
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    match = _TIMESTAMP.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("is not a date and time YYYY-MM-DD HH:MM")
+    try:
+        day = dt.date.fromisoformat(match[1])
+        return dt.datetime.combine(day, dt.time(int(match[2]), int(match[3]), int(match[4] or 0)))
+    except ValueError:
+        raise ValueError("is not a valid date and time") from None
+
+
 def parse_int(value: object) -> object:
     """An int from an int, a whole float (3.0) or a string such as '3' or '3.0'."""
     if is_blank(value):
@@ -177,6 +197,7 @@ PARSERS: dict[str, Parser] = {
     "days": parse_days,
     "time": parse_time,
     "date": parse_date,
+    "timestamp": parse_timestamp,
     "int": parse_int,
     "float": parse_float,
 }

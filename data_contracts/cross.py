@@ -27,6 +27,7 @@ REGISTRAR_REFS = (
     ("partners", "registrar_b"),
     ("history", "registrar_id"),
     ("history_totals", "registrar_id"),
+    ("events", "registrar_id"),
 )
 
 
@@ -76,7 +77,13 @@ def shift_references(tables: Tables) -> Iterator[Problem]:
     codes = values(tables, "shift_types", "code")
     if not codes:
         return
-    for table, allowed in (("cover", codes), ("history", codes), ("preferences", codes | set(SHIFT_KINDS))):
+    tables_allowed = (
+        ("cover", codes),
+        ("history", codes),
+        ("events", codes),
+        ("preferences", codes | set(SHIFT_KINDS)),
+    )
+    for table, allowed in tables_allowed:
         for row, value in filled(tables, table, "shift"):
             if value not in allowed:
                 kinds = " or a shift kind" if table == "preferences" else ""
@@ -103,14 +110,15 @@ def site_problems(tables: Tables) -> Iterator[Problem]:
                 yield Problem(
                     "registrars", row, "sites", f"site {show(site)} is not a site of any shift type"
                 )
-    cover = tables.get("cover")
-    if cover is None:
-        return
-    for label, site, shift in zip(cover.index, cover["site"], cover["shift"], strict=True):
-        expected = site_of.get(shift)
-        if isinstance(site, str) and isinstance(expected, str) and site != expected:
-            message = f"site {show(site)} is not the site of shift {show(shift)} ({show(expected)})"
-            yield Problem("cover", row_number(label), "site", message)
+    for table in ("cover", "events"):
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        for label, site, shift in zip(frame.index, frame["site"], frame["shift"], strict=True):
+            expected = site_of.get(shift)
+            if isinstance(site, str) and isinstance(expected, str) and site != expected:
+                message = f"site {show(site)} is not the site of shift {show(shift)} ({show(expected)})"
+                yield Problem(table, row_number(label), "site", message)
 
 
 def skill_and_group_references(tables: Tables) -> Iterator[Problem]:

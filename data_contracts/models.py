@@ -15,6 +15,7 @@ from pandera.typing import Series
 
 from data_contracts.cells import DAY_KEYWORDS, WEEKDAYS
 from data_contracts.vocabulary import (
+    EVENT_TYPES,
     LEAVE_STATUSES,
     LEAVE_TYPES,
     REQUESTS,
@@ -27,6 +28,7 @@ HHMM = r"([01]\d|2[0-3]):[0-5]\d"
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 
 TIME = {"parse": "time"}
+TIMESTAMP = {"parse": "timestamp"}
 LOWER = {"parse": "lower"}
 ITEMS = {"parse": "items"}
 DAYS = {"parse": "days"}
@@ -287,6 +289,48 @@ class PublicHolidays(_Table):
         return first_of_key(df, ["date"])
 
 
+class Events(_Table):
+    """Changes to a published roster (docs/living-roster.md): sick and unavailable registrars over
+    `start..end` (blank `end`: `start`; `shift` for a single shift), extra cover (`count` more on
+    `shift`), training, cancelled leave; `reported_at` freezes the roster before it; `note` is
+    private to the registrar and managers. Key event_id."""
+
+    event_id: Series[str]
+    type: Series[str] = pa.Field(isin=EVENT_TYPES, metadata=LOWER)
+    registrar_id: Series[str] | None = pa.Field(nullable=True)
+    start: Series[pa.Date]
+    end: Series[pa.Date] | None = pa.Field(nullable=True)
+    shift: Series[str] | None = pa.Field(nullable=True)
+    site: Series[str] | None = pa.Field(nullable=True)
+    count: Series[float] | None = pa.Field(nullable=True, ge=1)
+    reported_at: Series[object] = pa.Field(metadata=TIMESTAMP)
+    note: Series[str] | None = pa.Field(nullable=True)
+
+    @pa.check("count", error="is not a whole number")
+    def whole_count(cls, s: pd.Series) -> pd.Series:
+        return s % 1 == 0
+
+    @pa.dataframe_check(name="event_id", error="event_id {event_id} is listed more than once")
+    def unique_id(cls, df: pd.DataFrame) -> pd.Series:
+        return first_of_key(df, ["event_id"])
+
+    @pa.dataframe_check(name="end", error="end {end} is before start {start}")
+    def end_after_start(cls, df: pd.DataFrame) -> pd.Series:
+        return where_filled(df, ["start", "end"], lambda d: d["end"] >= d["start"])
+
+    @pa.dataframe_check(name="registrar_id", error="registrar_id is required for a {type} event")
+    def registrar_unless_cover(cls, df: pd.DataFrame) -> pd.Series:
+        return df["registrar_id"].notna() | (df["type"] == "extra_cover") | df["type"].isna()
+
+    @pa.dataframe_check(name="shift", error="shift is required for an extra_cover event")
+    def shift_for_cover(cls, df: pd.DataFrame) -> pd.Series:
+        return df["shift"].notna() | (df["type"] != "extra_cover")
+
+    @pa.dataframe_check(name="count", error="count is required for an extra_cover event")
+    def count_for_cover(cls, df: pd.DataFrame) -> pd.Series:
+        return df["count"].notna() | (df["type"] != "extra_cover")
+
+
 TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "registrars": Registrars,
     "shift_types": ShiftTypes,
@@ -298,6 +342,7 @@ TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "history": History,
     "history_totals": HistoryTotals,
     "public_holidays": PublicHolidays,
+    "events": Events,
 }
 assert tuple(TABLE_MODELS) == TABLES, "every table of the vocabulary has exactly one model"
 __all__ = [

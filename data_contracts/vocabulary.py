@@ -6,6 +6,7 @@ LEAVE_STATUSES = ("approved", "requested", "declined")
 REQUESTS = ("prefer", "avoid", "day_off")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_KEYWORDS = ("all", "weekday", "weekend")
+EVENT_TYPES = ("sick", "unavailable", "extra_cover", "training", "leave_cancelled")
 TABLES = (
     "registrars",
     "shift_types",
@@ -17,5 +18,6 @@ TABLES = (
     "history",
     "history_totals",
     "public_holidays",
+    "events",
 )
 REQUIRED_TABLES = ("registrars", "shift_types", "cover")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from data_contracts import TABLE_MODELS, ContractError, Problem, validate_department
+from data_contracts.vocabulary import EVENT_TYPES
 from roster_pipeline.core import domain
 from roster_pipeline.core.department_io import load_department, read_tables, write_tables
 
@@ -69,6 +70,11 @@ R01,4,-2.5
     "public_holidays": """
 date,name
 2027-01-26,Australia Day
+""",
+    "events": """
+event_id,type,registrar_id,start,end,shift,site,count,reported_at,note
+E1,sick,R02,2027-01-05,2027-01-06,,,,2027-01-04 06:10,flu
+E2,Extra_Cover,,2027-01-08,,N,A,1,2027-01-04T07:00:30,
 """,
 }
 
@@ -130,6 +136,11 @@ def test_valid_department_is_coerced() -> None:
     assert out["leave"]["end"][0] == dt.date(2027, 1, 7)
     assert pd.isna(out["leave"]["weight"][0])
     assert out["registrars"]["fte"].tolist() == [1.0, 0.8, 1.0]
+    assert list(out["events"]["type"]) == ["sick", "extra_cover"]
+    assert list(out["events"]["reported_at"]) == [
+        dt.datetime(2027, 1, 4, 6, 10),
+        dt.datetime(2027, 1, 4, 7, 0, 30),
+    ]
 
 
 def test_validated_tables_feed_the_domain_model() -> None:
@@ -163,7 +174,7 @@ def test_excel_style_cells_are_coerced() -> None:
 def test_numeric_ids_from_excel_become_text() -> None:
     tables = department()
     tables["registrars"]["registrar_id"] = [101, 102.0, 103]
-    for name in ("leave", "preferences", "training", "history", "history_totals"):
+    for name in ("leave", "preferences", "training", "history", "history_totals", "events"):
         tables[name] = tables[name].iloc[0:0]
     tables["partners"] = pd.DataFrame({"registrar_a": ["101"], "registrar_b": [102]})
 
@@ -264,6 +275,30 @@ BAD_CASES = {
         ("cover", 7, "date"),
     ),
     "missing table": (drop_table("cover"), ("cover", None, None)),
+    "unknown event type": (set_cell("events", 0, "type", "holiday"), ("events", 2, "type")),
+    "event end before start": (set_cell("events", 0, "end", "2027-01-01"), ("events", 2, "end")),
+    "event for an unknown registrar": (
+        set_cell("events", 0, "registrar_id", "R99"),
+        ("events", 2, "registrar_id"),
+    ),
+    "sick event without a registrar": (
+        set_cell("events", 0, "registrar_id", None),
+        ("events", 2, "registrar_id"),
+    ),
+    "extra cover without a count": (set_cell("events", 1, "count", None), ("events", 3, "count")),
+    "extra cover without a shift": (set_cell("events", 1, "shift", None), ("events", 3, "shift")),
+    "extra cover count zero": (set_cell("events", 1, "count", "0"), ("events", 3, "count")),
+    "event on an unknown shift": (set_cell("events", 1, "shift", "X"), ("events", 3, "shift")),
+    "event site not the shift's": (set_cell("events", 1, "site", "B"), ("events", 3, "site")),
+    "reported_at not a time": (
+        set_cell("events", 0, "reported_at", "yesterday"),
+        ("events", 2, "reported_at"),
+    ),
+    "reported_at a date only": (
+        set_cell("events", 0, "reported_at", "2027-01-04"),
+        ("events", 2, "reported_at"),
+    ),
+    "duplicate event_id": (set_cell("events", 1, "event_id", "E1"), ("events", 3, "event_id")),
     "unknown table": (lambda t: t.update(leaves=t["leave"]), ("leaves", None, None)),
 }
 
@@ -353,7 +388,7 @@ def test_contracts_hold_the_tables_and_columns_of_the_spec() -> None:
         name: {column: schema.required for column, schema in model.to_schema().columns.items()}
         for name, model in TABLE_MODELS.items()
     }
-    assert len(spec) == 10
+    assert len(spec) == 11
     assert contract == spec
 
 
@@ -364,6 +399,7 @@ def test_vocabulary_is_the_spec_vocabulary() -> None:
     assert domain.LEAVE_STATUSES == ("approved", "requested", "declined")
     assert domain.REQUESTS == ("prefer", "avoid", "day_off")
     assert domain.REQUIRED_TABLES == ("registrars", "shift_types", "cover")
+    assert EVENT_TYPES == ("sick", "unavailable", "extra_cover", "training", "leave_cancelled")
     assert tuple(spec_tables()) == domain.TABLES
 
 

@@ -21,6 +21,7 @@ from roster_pipeline.planning.sample.cover import (
     teaching_day,
     weekly_available_hours,
 )
+from roster_pipeline.planning.sample.events import event_rows
 from roster_pipeline.planning.sample.history import history_rows, history_totals
 from roster_pipeline.planning.sample.holidays import public_holiday_rows
 from roster_pipeline.planning.sample.leave import (
@@ -99,7 +100,18 @@ def make_sample(
         "history_totals": history_totals(rng, regs, history, shift_types_for(regs), horizon),
         "public_holidays": public_holiday_rows(horizon),
     }
-    for name, column in (("leave", "weight"), ("preferences", "weight"), ("partners", "weight")):
+    night = next(
+        code
+        for code, kind in zip(tables["shift_types"]["code"], tables["shift_types"]["kind"], strict=True)
+        if kind == "night"
+    )
+    tables["events"] = event_rows(seed, [r.rid for r in regs], leave, night, horizon)
+    for name, column in (
+        ("leave", "weight"),
+        ("preferences", "weight"),
+        ("partners", "weight"),
+        ("events", "count"),
+    ):
         tables[name][column] = tables[name][column].astype("Int64")
     return {name: tables[name] for name in TABLES}
 

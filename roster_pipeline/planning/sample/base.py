@@ -22,6 +22,9 @@ COLUMNS: dict[str, list[str]] = {
         "weekends_balance", "public_holidays_balance", "hours_balance",
     ],
     "public_holidays": ["date", "name"],
+    "events": [
+        "event_id", "type", "registrar_id", "start", "end", "shift", "site", "count", "reported_at", "note",
+    ],
 }
 SITE_NAMES: tuple[tuple[str, str], ...] = (
     ("NTH", "Northern"), ("CEN", "Central"), ("STH", "Southern"), ("EST", "Eastern"), ("WST", "Western"),
