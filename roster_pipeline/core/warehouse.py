@@ -188,6 +188,16 @@ class Warehouse(Protocol):
         ...
 
 
+def _insert(con: Any, table: str, frame: pd.DataFrame) -> int:
+    """Insert `frame` (its columns are the table's, in order) into `table`; the row count."""
+    if len(frame):
+        con.register("incoming", frame)
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        con.unregister("incoming")
+    return len(frame)
+
+
 class DuckDBWarehouse:
     """The warehouse in one DuckDB file. Each call opens and closes its own connection, so the file
     lock is held only while writing (DuckDB allows a single writer process)."""
@@ -250,12 +260,7 @@ class DuckDBWarehouse:
                     con.unregister("incoming")
                     con.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
                     names = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
-                    if len(incoming):
-                        con.register("incoming", incoming.reindex(columns=names))
-                        cols = ", ".join(f'"{c}"' for c in names)
-                        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-                        con.unregister("incoming")
-                    counts[table] = len(incoming)
+                    counts[table] = _insert(con, table, incoming.reindex(columns=names))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -298,13 +303,7 @@ class DuckDBWarehouse:
             con.execute("BEGIN TRANSACTION")
             try:
                 for table, frame in frames.items():
-                    names = [name for name, _ in APPEND_ONLY[table]]
-                    if len(frame):
-                        con.register("incoming", frame[names])
-                        cols = ", ".join(f'"{c}"' for c in names)
-                        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-                        con.unregister("incoming")
-                    counts[table] = len(frame)
+                    counts[table] = _insert(con, table, frame[[name for name, _ in APPEND_ONLY[table]]])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
