@@ -23,9 +23,10 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
+from roster_pipeline.living.verdicts import deviation, reason
 from roster_pipeline.validator import ValidationReport, validate_roster
 
-ABSENCE_TYPES = ("approved_leave", "requested_leave", "training")
+Away = dict[str, set[dt.date]]  # registrar -> days of approved leave
 CHAIN_TRIES = 6  # registrars working that day tried for a chain when too few are directly legal
 
 
@@ -78,35 +79,29 @@ def _alone(department: Department, registrar_id: str) -> Department:
     return Department(tables=tables)
 
 
-def _unfit(department: Department, rid: str, day: dt.date, shift: str) -> str | None:
-    """Why `rid` cannot take the shift at all (site, skill, approved leave), before any validation."""
+def _unfit(department: Department, away: Away, rid: str, day: dt.date, shift: str) -> str | None:
+    """Why `rid` cannot take the shift at all (site, skill, approved leave `away`), before any
+    validation."""
     registrar, wanted = department.registrars[rid], department.shift_types[shift]
     if wanted.site not in registrar.sites or not set(wanted.skills) <= set(registrar.skills):
         return f"{rid} may not work {shift} (site or skill)"
-    if day in department.leave_days("approved").get(rid, set()):
+    if day in away.get(rid, set()):
         return f"{rid} is unavailable on {day.isoformat()}"
     return None
 
 
-def _own(report: ValidationReport, registrar_id: str) -> tuple[Counter, Counter, dict]:
-    """Units of hard violations and penalty per soft rule of one registrar, with one example each."""
+def _own(report: ValidationReport, registrar_id: str) -> tuple[Counter, Counter]:
+    """One registrar's hard-violation units per (rule, type, dates) and soft penalty per rule."""
     hard: Counter = Counter()
     soft: Counter = Counter()
-    example: dict = {}
     for v in report.violations:
         if v.registrar_id != registrar_id:
             continue
-        key = (v.rule_id, v.rule_type, v.dates)
-        (hard if v.hard else soft)[key if v.hard else v.rule_id] += v.units if v.hard else v.penalty
-        example.setdefault(key, v)
-    return hard, soft, example
-
-
-def _reason(rule_id: str, rule_type: str, registrar_id: str, dates: tuple[dt.date, ...]) -> str:
-    when = ", ".join(d.isoformat() for d in dates[:3])
-    if rule_type in ABSENCE_TYPES:
-        return f"{registrar_id} is unavailable on {when}"
-    return f"{rule_id} ({rule_type}) for {registrar_id} on {when}"
+        if v.hard:
+            hard[v.rule_id, v.rule_type, v.dates] += v.units
+        else:
+            soft[v.rule_id] += v.penalty
+    return hard, soft
 
 
 def _judge(
@@ -123,7 +118,7 @@ def _judge(
     before = _own(validate_roster(alone, pack, horizon, mine), rid)
     after = _own(validate_roster(alone, pack, horizon, pd.concat([mine, added], ignore_index=True)), rid)
     reasons = [
-        _reason(rule_id, rule_type, rid, dates)
+        reason(rule_id, rule_type, rid, dates)
         for (rule_id, rule_type, dates), units in sorted(after[0].items(), key=lambda kv: str(kv[0]))
         if units > before[0].get((rule_id, rule_type, dates), 0)
     ]
@@ -149,8 +144,7 @@ def _deviations(report: ValidationReport, measure: str) -> dict[str, float]:
     """Each registrar's fairness deviation on `measure` (shifts, or hours), 0 without such a rule."""
     for result in report.fairness.values():
         if result.measure == measure:
-            scale = 60_000 if measure == "hours" else 1000
-            return {rid: dev / scale for rid, dev in result.deviations.items()}
+            return {rid: deviation(result, rid) for rid in result.deviations}
     return {}
 
 
@@ -179,12 +173,12 @@ def recommend_cover(
     notice = (day - (today or horizon.start)).days
     short = notice < pack.changes.change_notice_days
     on_shift = set(rows[(rows["date"] == day) & (rows["shift"] == shift)]["registrar_id"])
-    busy = dict(
-        zip(rows[rows["date"] == day]["registrar_id"], rows[rows["date"] == day]["shift"], strict=True)
-    )
+    that_day = rows[rows["date"] == day]
+    busy = dict(zip(that_day["registrar_id"], that_day["shift"], strict=True))
+    away: Away = department.leave_days("approved")  # once: every candidate and chain reads it
     candidates = []
     for rid in sorted(set(department.registrars) - on_shift):
-        unfit = _unfit(department, rid, day, shift)
+        unfit = _unfit(department, away, rid, day, shift)
         if unfit or rid in busy:  # works another shift that day: only through a chain
             reasons = [unfit or f"{rid} already works {busy[rid]} on {day}"]
             fairness = deviation.get(rid, 0.0)
@@ -196,7 +190,7 @@ def recommend_cover(
         )
     legal = [c for c in candidates if c.legal]
     if len(legal) < top:
-        _chains(department, pack, horizon, rows, day, shift, busy, candidates, top - len(legal))
+        _chains(department, pack, horizon, rows, day, shift, (busy, away), candidates, top - len(legal))
     shown = sorted(candidates, key=_rank)[:top]
     for candidate in shown:
         if candidate.legal:
@@ -241,9 +235,7 @@ def _confirm(
     candidate.confirmed = True
     if new:
         candidate.legal = False
-        candidate.reasons += [
-            _reason(v.rule_id, v.rule_type, v.registrar_id or "cover", v.dates) for v in new
-        ]
+        candidate.reasons += [reason(v.rule_id, v.rule_type, v.registrar_id, v.dates) for v in new]
 
 
 def _chains(
@@ -253,19 +245,21 @@ def _chains(
     rows: pd.DataFrame,
     day: dt.date,
     shift: str,
-    busy: dict[str, str],
+    taken: tuple[dict[str, str], Away],
     candidates: list[Candidate],
     wanted: int,
 ) -> None:
     """Give up to `wanted` registrars who work another shift that day a chain: they take the open
-    shift and a colleague free that day legally takes theirs."""
+    shift and a colleague free that day legally takes theirs. `taken`: each registrar's shift that
+    day, and the days of approved leave."""
+    busy, away = taken
     free = sorted(set(department.registrars) - set(busy))
     tried = 0
     for candidate in sorted(candidates, key=lambda c: (c.deviation, c.registrar_id)):
         if wanted == 0 or tried == CHAIN_TRIES:
             return
         rid = candidate.registrar_id
-        if rid not in busy or _unfit(department, rid, day, shift):
+        if rid not in busy or _unfit(department, away, rid, day, shift):
             continue
         tried += 1
         their = busy[rid]
@@ -274,7 +268,7 @@ def _chains(
         if reasons:
             continue
         for other in free:
-            if _unfit(department, other, day, their):
+            if _unfit(department, away, other, day, their):
                 continue
             other_reasons, other_soft = _judge(
                 department, pack, horizon, moved, other, _one(other, day, their)

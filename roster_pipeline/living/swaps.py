@@ -25,9 +25,9 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
+from roster_pipeline.living.verdicts import deviation, reason
 from roster_pipeline.validator import ValidationReport, validate_roster
 
-ABSENCE_TYPES = ("approved_leave", "requested_leave", "training")
 COUNT_MEASURES = ("nights", "weekends", "public_holidays")
 
 
@@ -120,15 +120,6 @@ def _keyed(report: ValidationReport) -> tuple[Counter, Counter]:
     return units, penalty
 
 
-def _reason(rule_id: str, rule_type: str, registrar_id: str | None, dates: tuple[dt.date, ...]) -> str:
-    """A rule broken for a registrar on dates; an absence only as "unavailable"."""
-    when = ", ".join(d.isoformat() for d in dates[:3]) + (" ..." if len(dates) > 3 else "")
-    who = registrar_id or "cover"
-    if rule_type in ABSENCE_TYPES:
-        return f"{who} is unavailable on {when}"
-    return f"{rule_id} ({rule_type}) for {who} on {when}"
-
-
 def _worse(before: ValidationReport, after: ValidationReport) -> list[dict[str, object]]:
     """Violations new or with more units after the swap, with the validator's penalty change."""
     (old, old_penalty), (new, new_penalty) = _keyed(before), _keyed(after)
@@ -145,7 +136,7 @@ def _worse(before: ValidationReport, after: ValidationReport) -> list[dict[str, 
                     "dates": [d.isoformat() for d in dates],
                     "units": more,
                     "penalty_change": int(new_penalty[key] - old_penalty.get(key, 0)),
-                    "reason": _reason(rule_id, rule_type, rid, dates),
+                    "reason": reason(rule_id, rule_type, rid, dates),
                 }
             )
     return out
@@ -157,10 +148,9 @@ def _fairness_moves(
     """Per fairness rule and registrar of the swap: the deviation's change (in shifts or hours)."""
     out = []
     for rule_id, result in after.fairness.items():
-        scale = 60_000 if result.measure == "hours" else 1000  # deviations: thousandths (of minutes)
         old = before.fairness.get(rule_id)
         for rid in people:
-            change = (result.deviations.get(rid, 0) - (old.deviations.get(rid, 0) if old else 0)) / scale
+            change = deviation(result, rid) - deviation(old, rid)
             if change:
                 gated = result.measure in COUNT_MEASURES
                 out.append(

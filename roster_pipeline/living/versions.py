@@ -161,11 +161,12 @@ def create_version(
         raise VersionError(f"cause {provenance.cause!r} is not one of {', '.join(CAUSES)}")
     rows = roster_rows(roster)
     digest = content_hash(rows, horizon, parent_id)
-    known = [v for v in versions(wh, department) if v.content_hash == digest]
-    if known:
-        return known[0]
+    recorded = _versions_frame(wh)  # one read: the idempotence check and the next id
+    known = recorded[(recorded["department"] == department) & (recorded["content_hash"] == digest)]
+    if not known.empty:
+        return _version(known.iloc[0])
     before = assignments(wh, parent_id) if parent_id else None
-    version_id = f"V{len(_versions_frame(wh)) + 1:04d}"
+    version_id = f"V{len(recorded) + 1:04d}"
     record = {
         "version_id": version_id,
         "department": department,

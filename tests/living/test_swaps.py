@@ -13,7 +13,7 @@ import pytest
 
 from roster_pipeline.cli import main
 from roster_pipeline.core.department_io import load_department
-from roster_pipeline.core.domain import Horizon
+from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import parse_pack
 from roster_pipeline.living.swaps import Hand, SwapError, check_swap
 
@@ -90,7 +90,8 @@ def test_pending_on_a_soft_rule_with_the_penalty() -> None:
     ]
 
 
-def test_pending_on_the_fairness_limit(tmp_path: Path) -> None:
+def senior_r2(tmp_path: Path) -> Department:
+    """The corpus department with R2 senior too, so R2 may work nights."""
     folder = tmp_path / "department"
     shutil.copytree(CORPUS / "base", folder)
     registrars = folder / "registrars.csv"
@@ -99,7 +100,11 @@ def test_pending_on_the_fairness_limit(tmp_path: Path) -> None:
             "R2,Dr Ben Ng,registrar,NTH,NTH,,", "R2,Dr Ben Ng,registrar,NTH,NTH,senior,"
         )
     )
-    department = load_department(folder)
+    return load_department(folder)
+
+
+def test_pending_on_the_fairness_limit(tmp_path: Path) -> None:
+    department = senior_r2(tmp_path)
     loose, tight = pack(NIGHTS), pack(NIGHTS, swap_fairness_limit=0.5)
     # R1 gives R2 the Monday night and takes R2's Monday day shift: one night moves from R1 to R2
     clean = judge("R1:2027-02-01:N", "R2:2027-02-01:D", loose, department=department)
@@ -165,14 +170,6 @@ def test_refused_for_hours_in_seven_days() -> None:
 
 
 def test_refused_for_nights_in_seven_days(tmp_path: Path) -> None:
-    folder = tmp_path / "department"
-    shutil.copytree(CORPUS / "base", folder)
-    registrars = folder / "registrars.csv"
-    registrars.write_text(
-        registrars.read_text().replace(
-            "R2,Dr Ben Ng,registrar,NTH,NTH,,", "R2,Dr Ben Ng,registrar,NTH,NTH,senior,"
-        )
-    )
     nights = {
         "id": "nights",
         "type": "max_shifts_in_window",
@@ -181,6 +178,6 @@ def test_refused_for_nights_in_seven_days(tmp_path: Path) -> None:
     }
     roster = pd.concat([ROSTER, pd.DataFrame([("R2", "2027-02-04", "N")], columns=ROSTER.columns)])
     # R1 gives the Mon night to R2 (who works the Thu night) and takes R2's Mon day shift
-    verdict = judge("R1:2027-02-01:N", "R2:2027-02-01:D", pack(nights), roster, load_department(folder))
+    verdict = judge("R1:2027-02-01:N", "R2:2027-02-01:D", pack(nights), roster, senior_r2(tmp_path))
     assert verdict.verdict == "refused"
     assert {(h["rule_id"], h["registrar_id"]) for h in verdict.hard} == {("nights", "R2")}

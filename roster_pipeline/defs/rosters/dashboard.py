@@ -89,7 +89,7 @@ def week_metadata(wh: Any, week: dt.date) -> dict[str, Any]:
     r = run.iloc[0] if not run.empty else {}
     total, honoured = _num(r.get("requests_total")), _num(r.get("requests_honoured"))
     registrars = list(weekly["registrar_id"]) or sorted(set(assignments["registrar_id"]))
-    numbers = {
+    numbers: dict[str, float | int | None] = {
         "nights_spread": _num(s.get("nights_spread")),
         "weekends_spread": _num(s.get("weekends_spread")),
         "hours_spread": _num(s.get("hours_spread")),
@@ -102,14 +102,11 @@ def week_metadata(wh: Any, week: dt.date) -> dict[str, Any]:
     # an undefined number (no requests, nobody with a fair share, no solve) is left out of the plotted
     # series and named as such, never shown as 0 or 100 %
     undefined = [name for name, value in numbers.items() if value is None]
+    if numbers["hard_violations"] is not None:
+        numbers["hard_violations"] = int(numbers["hard_violations"])  # a count: plotted as a whole number
     metadata: dict[str, Any] = {
         "week": str(week),
         **{name: value for name, value in numbers.items() if value is not None},
-        **(
-            {"hard_violations": int(numbers["hard_violations"])}
-            if numbers["hard_violations"] is not None
-            else {}
-        ),
         "cover_below_min": int(shortfall.iloc[0]["n"]) if not shortfall.empty else 0,
         "not_defined": ", ".join(undefined) or "-",
         "requests": "no requests" if not total else f"{int(honoured or 0)} of {int(total)} honoured",
