@@ -139,6 +139,20 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("cause", "VARCHAR"),
         ("rule_pack_version", "VARCHAR"),
         ("run_id", "VARCHAR"),
+        ("reason", "VARCHAR"),  # why the cell changed, as its registrar's colleagues may read it
+    ],
+    "notices": [  # one row per changed assignment a registrar is told about
+        ("recorded_at", "TIMESTAMP"),
+        ("department", "VARCHAR"),
+        ("version_id", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("date", "DATE"),
+        ("shift_before", "VARCHAR"),
+        ("shift_after", "VARCHAR"),
+        ("notice_days", "INTEGER"),
+        ("short_notice", "BOOLEAN"),
+        ("cause", "VARCHAR"),
+        ("reason", "VARCHAR"),
     ],
 }
 
@@ -300,6 +314,8 @@ class DuckDBWarehouse:
             for table, cols in APPEND_ONLY.items():
                 body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+                for name, kind in cols:  # a column added since the table was made: added, never dropped
+                    con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
             con.execute("BEGIN TRANSACTION")
             try:
                 for table, frame in frames.items():

@@ -3,7 +3,8 @@
 Rows are only inserted (`Warehouse.append`); the warehouse refuses to replace or rebuild the table.
 Each row names the actor, the action (created, approved, published, archived), the version, and for a
 changed assignment the registrar, date, shift before and after; the cause (an event id, a swap, a
-manual edit, a solve), the rule-pack version and the solver run.
+manual edit, a solve), the reason in words a colleague may read (an absence is "unavailable", never
+its type or note), the rule-pack version and the solver run.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def rows(entry: Entry, provenance: Any, changes: list[dict[str, Any]], action: s
     }
     cells = [
         {**base, "registrar_id": c["registrar_id"], "date": c["date"], "shift_before": c["before"],
-         "shift_after": c["after"]}
+         "shift_after": c["after"], "cause": c.get("cause") or entry.cause, "reason": c.get("reason", "")}
         for c in changes
     ]  # fmt: skip
     if not cells:
-        cells = [{**base, "registrar_id": None, "date": None, "shift_before": None, "shift_after": None}]
+        blank = dict.fromkeys(("registrar_id", "date", "shift_before", "shift_after"))
+        cells = [{**base, **blank, "reason": ""}]
     return pd.DataFrame(cells, columns=COLUMNS)
 
 
