@@ -6,14 +6,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import time
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from roster_pipeline.core.domain import Department, is_blank
+from roster_pipeline.core.department_edit import add_leave, copy_department, set_cover
+from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import RULE_TYPES, Rule, RulePack, param_problems
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.explain.window import build_window_model
@@ -98,10 +98,6 @@ class ResolveOutcome:
         }
 
 
-def copy_department(department: Department) -> Department:
-    return Department({name: frame.copy(deep=True) for name, frame in department.tables.items()})
-
-
 def apply_change(department: Department, pack: RulePack, change: Change) -> tuple[Department, RulePack]:
     """A changed copy of the department and pack (the originals are untouched)."""
     dept = copy_department(department)
@@ -120,20 +116,9 @@ def _with_cover(dept: Department, change: Change) -> Department:
         raise WhatIfError(f"unknown shift {change.shift!r}")
     if change.date is None or change.people is None or not 0 <= int(change.people) <= 50:
         raise WhatIfError("a cover change needs a date and a number of people (0..50)")
-    cover = dept.table("cover")
     people = int(change.people)
-    # The change replaces any head-count row already dated that day for the shift (two dated rows
-    # of equal rank are a contract error, and the solver would keep the old one).
-    dated = pd.to_datetime(cover["date"], errors="coerce").dt.date == change.date
-    same = dated & (cover["shift"].astype(str) == shift.code) & cover["skill"].map(is_blank)
-    row = {col: None for col in cover.columns}
-    row.update(
-        date=change.date.isoformat(), days=None, site=shift.site, shift=shift.code, skill=None,
-        min=people, target=people, max=max(people, _current_max(cover, shift.code)),
-    )  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        dept.tables["cover"] = pd.concat([cover[~same], pd.DataFrame([row])], ignore_index=True)
+    top = max(people, _current_max(dept.table("cover"), shift.code))
+    set_cover(dept, change.date, shift.code, shift.site, people, top)
     return dept
 
 
@@ -147,19 +132,12 @@ def _with_leave(dept: Department, change: Change) -> Department:
         raise WhatIfError(f"unknown registrar {change.registrar_id!r}")
     if change.start is None:
         raise WhatIfError("a leave change needs a start date")
-    leave = dept.table("leave")
-    row = {col: None for col in leave.columns} if not leave.empty else {}
-    row.update(
-        registrar_id=change.registrar_id, start=change.start.isoformat(),
-        end=(change.end or change.start).isoformat(), type="other", status="approved",
-        weight=None, reason="what-if",
+    end = change.end or change.start
+    add_leave(
+        dept,
+        [{"registrar_id": change.registrar_id, "start": change.start.isoformat(), "end": end.isoformat(),
+          "type": "other", "status": "approved", "weight": None, "reason": "what-if"}],
     )  # fmt: skip
-    with warnings.catch_warnings():  # all-NA columns of the one new row
-        warnings.simplefilter("ignore", FutureWarning)
-        frame = pd.concat([leave, pd.DataFrame([row])], ignore_index=True)
-    if "weight" in frame.columns:
-        frame["weight"] = frame["weight"].astype("Int64")
-    dept.tables["leave"] = frame
     return dept
 
 

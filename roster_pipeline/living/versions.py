@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,10 +154,11 @@ def create_version(
     provenance: Provenance,
     now: dt.datetime,
     parent_id: str | None = None,
+    reasons: Mapping[tuple[str, dt.date], tuple[str, str]] | None = None,
 ) -> Version:
     """Record a draft version of `roster` (idempotent: the same content from the same parent returns
     the version already recorded and writes nothing). An amendment (`parent_id`) also writes one
-    audit row per changed assignment."""
+    audit row per changed assignment, with its (cause, reason) from `reasons` where given."""
     if provenance.cause not in CAUSES:
         raise VersionError(f"cause {provenance.cause!r} is not one of {', '.join(CAUSES)}")
     rows = roster_rows(roster)
@@ -185,6 +187,9 @@ def create_version(
         "assignments": len(rows),
     }
     changes = diff_rows(before, rows) if before is not None else []
+    for change in changes:
+        cause, why = (reasons or {}).get((str(change["registrar_id"]), change["date"]), ("", ""))
+        change.update(cause=cause, reason=why)
     entry = audit.Entry(now, provenance.actor, department, version_id, provenance.cause)
     wh.append(
         {

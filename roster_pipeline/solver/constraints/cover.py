@@ -9,7 +9,8 @@ from roster_pipeline.solver.constraints.common import Poster
 from roster_pipeline.solver.model import Lit, RosterModel
 
 
-def _cover_count(m: RosterModel, day: dt.date, code: str, skill: str | None) -> tuple[list[Lit], int]:
+def cover_lits(m: RosterModel, day: dt.date, code: str, skill: str | None) -> list[Lit]:
+    """The literals of the registrars (with `skill`, if given) who could work `code` on `day`."""
     lits = []
     for rid, registrar in m.registrars.items():
         if skill is not None and skill not in registrar.skills:
@@ -17,6 +18,11 @@ def _cover_count(m: RosterModel, day: dt.date, code: str, skill: str | None) -> 
         lit = m.shift_lit(rid, day, code)
         if lit is not False:
             lits.append(lit)
+    return lits
+
+
+def _cover_count(m: RosterModel, day: dt.date, code: str, skill: str | None) -> tuple[list[Lit], int]:
+    lits = cover_lits(m, day, code, skill)
     return lits, len(lits)
 
 
