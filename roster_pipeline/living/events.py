@@ -84,8 +84,9 @@ class Event:
         return f"{self.public_label()}{note}"
 
 
-class EventError(ValueError):
-    """Events that cannot apply to this roster (outside its dates, reported after the repair time)."""
+def public_absence(registrar_id: str, day: dt.date) -> str:
+    """An absence as colleagues read it."""
+    return f"{registrar_id} unavailable on {day}"
 
 
 def events_from_frame(frame: pd.DataFrame) -> list[Event]:

@@ -27,7 +27,15 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department, Horizon, as_date
 from roster_pipeline.core.rules import RulePack
-from roster_pipeline.living.events import ABSENCES, Applied, Event, apply_events, open_days, started_before
+from roster_pipeline.living.events import (
+    ABSENCES,
+    Applied,
+    Event,
+    apply_events,
+    open_days,
+    public_absence,
+    started_before,
+)
 from roster_pipeline.living.recommend import recommend_cover
 from roster_pipeline.living.verdicts import reason as rule_reason
 from roster_pipeline.solver.changes import ChangeRequest, ChangeSolution, solve_changes
@@ -302,7 +310,7 @@ def _explain(
         short = notice < pack.changes.change_notice_days
         event = own.get((rid, day))
         if event is not None:
-            public = f"{rid} unavailable on {day}" if event.type in ABSENCES else event.public_label()
+            public = public_absence(rid, day) if event.type in ABSENCES else event.public_label()
             out.append(
                 CellChange(rid, day, old, new, notice, short, event.event_id, public, event.private_label())
             )

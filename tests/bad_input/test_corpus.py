@@ -7,7 +7,7 @@ A case (`cases/<name>.yaml`) holds: `about`, `command` (solve, validate or sampl
 replacement, whole `text`, `remove`, `encoding` to write the file in: a codec name or utf-8-bom),
 `pack` (the rule pack's text), `roster` (the roster file's text), `workbook` (run on
 `department.xlsx` built from the edited CSVs, with `merge`, `formula` and `drop` mutations) or
-`workbook_text` (a text file named department.xlsx), and `expect`: `exit`, `messages` (each must
+`workbook_text` (a text file named department.xlsx), `events` (the events file of a `repair`), and `expect`: `exit`, `messages` (each must
 appear in stderr) and, for input a user would expect to be accepted, `value` (a cell of the loaded
 department, compared by hand).
 """
@@ -119,6 +119,10 @@ def command_line(case: dict, department: Path, tmp: Path) -> tuple[list[str], li
     if "roster" in case:
         roster = tmp / "roster.csv"
         roster.write_bytes(case["roster"].encode(case.get("roster_encoding", "utf-8")))
+    if command == "repair":
+        events, out = tmp / "events.csv", tmp / "out" / "repaired.csv"
+        events.write_text(case["events"], encoding="utf-8")
+        return ["repair", str(department), str(roster), str(events), *common, "--out", str(out)], [out]
     return [
         "validate",
         str(department),
