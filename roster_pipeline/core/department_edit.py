@@ -42,8 +42,16 @@ def set_cover(dept: Department, day: dt.date, shift: str, site: str, people: int
     dept.tables["cover"] = _appended(cover[~same], [row])
 
 
-def more_cover(dept: Department, horizon: Horizon, shift: str, days: Iterable[dt.date], extra: int) -> None:
-    """`extra` more people than the department's resolved cover on `shift` on each of `days`."""
+def more_cover(
+    dept: Department,
+    horizon: Horizon,
+    shift: str,
+    days: Iterable[dt.date],
+    extra: int,
+    rostered: Mapping[dt.date, int] | None = None,
+) -> None:
+    """`extra` more people on `shift` on each of `days` than it needs now (its resolved minimum and
+    target) or, given the head count `rostered` per day, than already work it, if more."""
     wanted = set(days)
     site = dept.shift_types[shift].site
     demands = dept.cover_demands(horizon)
@@ -51,7 +59,8 @@ def more_cover(dept: Department, horizon: Horizon, shift: str, days: Iterable[dt
     for day in sorted(wanted):
         now = current.get(day)
         low, target, top = (now.min, now.target, now.max) if now else (0, 0, 0)
-        set_cover(dept, day, shift, site, max(low, target) + extra, max(top, max(low, target) + extra))
+        people = max(low, target, (rostered or {}).get(day, 0)) + extra
+        set_cover(dept, day, shift, site, people, max(top, people))
 
 
 def add_leave(dept: Department, rows: Iterable[Mapping[str, Any]]) -> None:

@@ -3,7 +3,8 @@ department a repair plans against.
 
 - `sick`, `unavailable`: the registrar cannot work `start..end` (approved leave of type sick or
   other for those days) or, with `shift`, that one shift on each day (a blocked cell);
-- `extra_cover`: `count` more people on `shift` than the resolved cover on each day;
+- `extra_cover`: `count` more people on `shift` on each day than already work it (or than its
+  resolved cover asks, if more);
 - `training`: a protected session for the registrar on each day (the shift's hours when `shift` is
   given, else 08:00-17:00);
 - `leave_cancelled`: the registrar's approved leave on those days is taken back.
@@ -16,6 +17,7 @@ to the registrar and managers: `public_label` is what colleagues read ("R005 una
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,7 +203,8 @@ def apply_events(
         elif event.type in ABSENCES:
             add_leave(dept, [_leave_row(event, days)])
         elif event.type == "extra_cover":
-            more_cover(dept, horizon, str(event.shift), days, event.count)
+            on = Counter(d for (_, d), code in current.items() if code == event.shift)
+            more_cover(dept, horizon, str(event.shift), days, event.count, on)
         elif event.type == "training":
             add_training(dept, [_training_row(event, d, dept) for d in days])
         elif event.type == "leave_cancelled":

@@ -12,8 +12,9 @@ ones at their best:
    day's price (the pack's notice-weighted change costs; `ChangeRequest.day_cost`).
 3. `penalty`: the soft rules and fairness, as in a plan.
 
-A full re-solve with the same inputs is the same model without stage 2 (`minimise_changes=False`),
-so the two can be compared change for change.
+A full re-solve with the same inputs is the same model without stage 2 and without the current
+roster as its first hint (`minimise_changes=False`): the unfrozen days re-planned, as re-running the
+planner would, so the two can be compared change for change.
 """
 
 from __future__ import annotations
@@ -200,7 +201,8 @@ def solve_changes(
     for name, objective in order:
         if name == "change_cost" and not minimise_changes:
             continue
-        cm.hint(roster)
+        if minimise_changes or name != "uncovered":
+            cm.hint(roster)  # a full re-solve re-plans from scratch, as re-running the planner would
         stage, solver = _stage(cm, name, objective, STAGE_SHARES[name] * time_limit, seed, deterministic)
         stages.append(stage)
         if stage.value is None:
