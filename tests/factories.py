@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pandas as pd
 
@@ -332,3 +333,44 @@ def tiny_department(registrars: list[dict], **tables: list[dict]) -> Department:
     for name, rows in tables.items():
         frames[name] = pd.DataFrame(rows)
     return Department(tables=frames)
+
+
+# ---- a hand-made week for the living roster (tests/living/test_repair.py, tests/defs) ------------
+# Four registrars, a day shift D (08:00-16:30, one to two people) and a night N (22:00-08:30, at most
+# one, nobody needed). Published roster: R1 D Mon Tue, R2 D Wed Thu, R3 D Fri Sat, R4 D Sun, R1 N Wed.
+MON = dt.date(2027, 2, 1)
+HORIZON_WEEK = Horizon(MON, 1)
+WEEK_TABLES = {
+    "registrars.csv": "registrar_id,name,grade,home_site,sites,skills,fte\n"
+    + "".join(f"R{i},Dr {n},registrar,NTH,NTH,,1.0\n" for i, n in enumerate(["Ann", "Ben", "Cat", "Dan"], 1)),
+    "shift_types.csv": "code,site,start,end,kind,skills\nD,NTH,08:00,16:30,day,\nN,NTH,22:00,08:30,night,\n",
+    "cover.csv": "date,days,site,shift,skill,min,target,max\n,all,NTH,D,,1,1,2\n,all,NTH,N,,0,0,1\n",
+}
+WEEK_ROSTER = pd.DataFrame(
+    [("R1", 0, "D"), ("R1", 1, "D"), ("R2", 2, "D"), ("R2", 3, "D"), ("R3", 4, "D"), ("R3", 5, "D"),
+     ("R4", 6, "D"), ("R1", 2, "N")],
+    columns=["registrar_id", "day", "shift"],
+)  # fmt: skip
+WEEK_ROSTER = WEEK_ROSTER.assign(date=[MON + dt.timedelta(days=d) for d in WEEK_ROSTER["day"]])[
+    ["registrar_id", "date", "shift"]
+]
+PACK_SPEC = {
+    "id": "repair-test",
+    "version": "1",
+    "rules": [
+        {"id": "rest", "type": "min_rest", "hard": True, "params": {"hours": 10}},
+        {"id": "leave", "type": "approved_leave", "hard": True},
+        {"id": "cover", "type": "cover_limits", "hard": True},
+        {"id": "training", "type": "training", "hard": True},
+    ],
+    "roster_changes": {"change_notice_days": 14, "change_cost": 1, "short_notice_change_cost": 10},
+}
+WEEK_PACK = parse_pack(PACK_SPEC)
+
+
+def write_week(folder: Path) -> Path:
+    """The hand-made week's department as CSV files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in WEEK_TABLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

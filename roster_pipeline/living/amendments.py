@@ -5,12 +5,23 @@ The CLI (`roster repair V0003 ...`), the Dagster repair job and the web service 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.living.events import Event
 from roster_pipeline.living.notices import Notice, notice_rows, notices
-from roster_pipeline.living.repair import RepairOutcome
-from roster_pipeline.living.versions import Provenance, Version, VersionError, create_version, get_version
+from roster_pipeline.living.repair import RepairOutcome, RepairSettings, repair
+from roster_pipeline.living.versions import (
+    Provenance,
+    Version,
+    VersionError,
+    assignments,
+    create_version,
+    get_version,
+    versions,
+)
 
 
 def record_repair(
@@ -37,3 +48,52 @@ def record_repair(
     if int(told["n"].iloc[0]) == 0:
         wh.append({"notices": notice_rows(notes, parent.department, version.version_id, now)})
     return version, notes
+
+
+@dataclass
+class RepairRecord:
+    """One published version repaired: its amended draft (None: nothing changed) and the outcome."""
+
+    parent: Version
+    version: Version | None
+    outcome: RepairOutcome
+    notices: list[Notice]
+
+    def summary(self) -> dict[str, object]:
+        summary = self.outcome.summary()
+        return {
+            "parent": self.parent.version_id,
+            "version": self.version.version_id if self.version else None,
+            "notices": len(self.notices),
+            **{k: summary[k] for k in ("status", "changed_assignments", "uncovered", "hard_violations")},
+        }
+
+
+def published(wh: DuckDBWarehouse, department: str) -> list[Version]:
+    """The department's published versions, oldest first."""
+    return [v for v in versions(wh, department) if v.state == "published"]
+
+
+def repair_published(
+    wh: DuckDBWarehouse,
+    key: str,
+    department: Department,
+    pack: RulePack,
+    events: list[Event],
+    provenance: Provenance,
+    now: dt.datetime,
+    settings: RepairSettings | None = None,
+) -> list[RepairRecord]:
+    """Repair every published version of department `key` whose dates some event touches, with the
+    events on its dates, and record each amendment (the Dagster repair job and the web service)."""
+    records = []
+    for parent in published(wh, key):
+        horizon = parent.horizon
+        mine = [e for e in events if e.end >= horizon.start and e.start <= horizon.end]
+        if not mine:
+            continue
+        roster = assignments(wh, parent.version_id)
+        outcome = repair(department, pack, horizon, roster, mine, settings or RepairSettings())
+        version, notes = record_repair(wh, parent.version_id, outcome, pack, provenance, now)
+        records.append(RepairRecord(parent, version, outcome, notes))
+    return records

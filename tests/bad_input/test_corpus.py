@@ -7,8 +7,8 @@ A case (`cases/<name>.yaml`) holds: `about`, `command` (solve, validate or sampl
 replacement, whole `text`, `remove`, `encoding` to write the file in: a codec name or utf-8-bom),
 `pack` (the rule pack's text), `roster` (the roster file's text), `workbook` (run on
 `department.xlsx` built from the edited CSVs, with `merge`, `formula` and `drop` mutations) or
-`workbook_text` (a text file named department.xlsx), `events` (the events file of a `repair`), and `expect`: `exit`, `messages` (each must
-appear in stderr) and, for input a user would expect to be accepted, `value` (a cell of the loaded
+`workbook_text` (a text file named department.xlsx), `events` (the events file of a `repair`), and
+`expect`: `exit`, `messages` (each must appear in stderr) and, for input a user would expect to be accepted, `value` (a cell of the loaded
 department, compared by hand).
 """
 

@@ -1,5 +1,6 @@
-"""Minimal-disruption repair on a hand-made week: four registrars, a day shift D (08:00-16:30,
-one to two people) and a night N (22:00-08:30, at most one, nobody needed). The published roster:
+"""Minimal-disruption repair on a hand-made week (tests/factories.py): four registrars, a day
+shift D (08:00-16:30, one to two people) and a night N (22:00-08:30, at most one, nobody needed).
+The published roster:
 R1 D Mon Tue, R2 D Wed Thu, R3 D Fri Sat, R4 D Sun, R1 N Wed. Rules: 10 h rest, approved leave,
 cover limits, training (all hard). Expected values are worked out by hand from that roster."""
 
@@ -17,50 +18,23 @@ from hypothesis import strategies as st
 from roster_pipeline.cli import main
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.core.rules import parse_pack
 from roster_pipeline.core.warehouse import DuckDBWarehouse
 from roster_pipeline.living.events import Event, public_absence
 from roster_pipeline.living.notices import notices
 from roster_pipeline.living.repair import RepairSettings, day_costs, repair
 from roster_pipeline.validator import validate_roster
 
-MON = dt.date(2027, 2, 1)
-HORIZON = Horizon(MON, 1)
-TABLES = {
-    "registrars.csv": "registrar_id,name,grade,home_site,sites,skills,fte\n"
-    + "".join(f"R{i},Dr {n},registrar,NTH,NTH,,1.0\n" for i, n in enumerate(["Ann", "Ben", "Cat", "Dan"], 1)),
-    "shift_types.csv": "code,site,start,end,kind,skills\nD,NTH,08:00,16:30,day,\nN,NTH,22:00,08:30,night,\n",
-    "cover.csv": "date,days,site,shift,skill,min,target,max\n,all,NTH,D,,1,1,2\n,all,NTH,N,,0,0,1\n",
-}
-ROSTER = pd.DataFrame(
-    [("R1", 0, "D"), ("R1", 1, "D"), ("R2", 2, "D"), ("R2", 3, "D"), ("R3", 4, "D"), ("R3", 5, "D"),
-     ("R4", 6, "D"), ("R1", 2, "N")],
-    columns=["registrar_id", "day", "shift"],
-)  # fmt: skip
-ROSTER = ROSTER.assign(date=[MON + dt.timedelta(days=d) for d in ROSTER["day"]])[
-    ["registrar_id", "date", "shift"]
-]
-PACK_SPEC = {
-    "id": "repair-test",
-    "version": "1",
-    "rules": [
-        {"id": "rest", "type": "min_rest", "hard": True, "params": {"hours": 10}},
-        {"id": "leave", "type": "approved_leave", "hard": True},
-        {"id": "cover", "type": "cover_limits", "hard": True},
-        {"id": "training", "type": "training", "hard": True},
-    ],
-    "roster_changes": {"change_notice_days": 14, "change_cost": 1, "short_notice_change_cost": 10},
-}
-PACK = parse_pack(PACK_SPEC)
+from factories import HORIZON_WEEK as HORIZON
+from factories import MON, PACK_SPEC, write_week
+from factories import WEEK_PACK as PACK
+from factories import WEEK_ROSTER as ROSTER
+
 SETTINGS = RepairSettings(time_limit=5.0)
 
 
 @pytest.fixture(scope="module")
 def department_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("week")
-    for name, text in TABLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_week(tmp_path_factory.mktemp("week"))
 
 
 @pytest.fixture(scope="module")
