@@ -8,8 +8,8 @@ replacement, whole `text`, `remove`, `encoding` to write the file in: a codec na
 `pack` (the rule pack's text), `roster` (the roster file's text), `workbook` (run on
 `department.xlsx` built from the edited CSVs, with `merge`, `formula` and `drop` mutations) or
 `workbook_text` (a text file named department.xlsx), `events` (the events file of a `repair`), and
-`expect`: `exit`, `messages` (each must appear in stderr) and, for input a user would expect to be accepted, `value` (a cell of the loaded
-department, compared by hand).
+`expect`: `exit`, `messages` (each must appear in stderr) and, for input a user would expect to be
+accepted, `value` (a cell of the loaded department, compared by hand).
 """
 
 from __future__ import annotations
