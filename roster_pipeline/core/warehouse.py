@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
+import sqlglot
+from sqlglot import exp
 
 # table -> (column, SQL type); every table carries week_start, the Monday of the week it belongs to.
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -161,10 +163,25 @@ class AppendOnlyError(ValueError):
     """An attempt to replace, rebuild or write unknown columns into an append-only table."""
 
 
+class ReadOnlyQueryError(ValueError):
+    """A statement other than a query sent to `Warehouse.query` (an update, delete, drop, ...)."""
+
+
 def _refuse_append_only(tables: Sequence[str] | Mapping[str, Any]) -> None:
     touched = sorted(set(tables) & set(APPEND_ONLY))
     if touched:
         raise AppendOnlyError(f"{', '.join(touched)}: append-only, rows are never replaced or deleted")
+
+
+def refuse_writes(sql: str) -> None:
+    """Raise ReadOnlyQueryError unless every statement of `sql` is a query (SELECT, WITH, UNION)."""
+    try:
+        statements = sqlglot.parse(sql, read="duckdb")
+    except sqlglot.errors.ParseError as error:
+        raise ReadOnlyQueryError(f"not a query: {error}") from error
+    kinds = [type(s).__name__ for s in statements if not isinstance(s, exp.Query)]
+    if kinds:
+        raise ReadOnlyQueryError(f"{', '.join(kinds)} refused: Warehouse.query only reads")
 
 
 def columns(table: str) -> list[str]:
@@ -282,6 +299,9 @@ class DuckDBWarehouse:
         return counts
 
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """The rows of a read-only query (anything but SELECT is refused: writes go through
+        replace_week, replace_rows, build_model and append, so append-only tables stay so)."""
+        refuse_writes(sql)
         self.ensure_schema()
         with self.connect() as con:
             return con.execute(sql, params or []).df()

@@ -18,7 +18,7 @@ from roster_pipeline.cli import main
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.core.rules import load_pack
-from roster_pipeline.core.warehouse import AppendOnlyError, DuckDBWarehouse
+from roster_pipeline.core.warehouse import AppendOnlyError, DuckDBWarehouse, ReadOnlyQueryError
 from roster_pipeline.living.audit import audit_log
 from roster_pipeline.living.versions import (
     Provenance,
@@ -143,6 +143,29 @@ def test_append_only_tables_cannot_be_replaced_or_rebuilt(wh: DuckDBWarehouse) -
     assert change_state(wh, "V0001", "archived", "bob", EARLY).state == "archived"  # a draft withdrawn
     with pytest.raises(VersionError, match="archived is final"):
         change_state(wh, "V0001", "approved", "bob", EARLY)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM audit_log",
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DROP TABLE version_assignments",
+        "TRUNCATE roster_versions",
+        "INSERT INTO version_states VALUES ('V0001', 'published', NULL, 'mallory', '')",
+        "SELECT 1; DELETE FROM audit_log",
+        "ALTER TABLE audit_log DROP COLUMN reason",
+    ],
+)
+def test_the_audit_log_and_versions_cannot_be_changed_through_queries(
+    wh: DuckDBWarehouse, statement: str
+) -> None:
+    create_version(wh, "corpus", BASE, HORIZON, ALICE, EARLY)
+    before = {t: wh.query(f"SELECT * FROM {t}") for t in ("audit_log", "roster_versions", "version_states")}
+    with pytest.raises(ReadOnlyQueryError, match="refused|not a query"):
+        wh.query(statement)
+    for table, rows in before.items():
+        pd.testing.assert_frame_equal(wh.query(f"SELECT * FROM {table}"), rows)
 
 
 CELLS = st.dictionaries(
