@@ -209,7 +209,7 @@ def repair(
             changes[key] = change
         batches.append(
             Batch(moment, [e.event_id for e in live], window, widened, solution.status, len(explained),
-                  [s.__dict__ for s in solution.stages], round(solution.seconds, 3))
+                  [s.as_dict() for s in solution.stages], round(solution.seconds, 3))
         )  # fmt: skip
     final = frame(current)
     report = validate_roster(applied.department, pack, horizon, final)

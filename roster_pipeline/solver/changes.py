@@ -67,6 +67,11 @@ class Stage:
     bound: float | None
     seconds: float
 
+    def as_dict(self) -> dict[str, Any]:
+        bound = None if self.bound is None else round(self.bound, 3)
+        return {"name": self.name, "status": self.status, "value": self.value, "bound": bound,
+                "seconds": round(self.seconds, 3)}  # fmt: skip
+
 
 @dataclass
 class ChangeSolution:
