@@ -188,6 +188,7 @@ def repair(
         [(now, events)] if now else [(t, list(g)) for t, g in groupby(events, key=lambda e: e.reported_at)]
     )
     seen: list[Event] = []
+    report: ValidationReport | None = None
     statuses: list[str] = []
     for moment, batch in groups:
         assert moment is not None
@@ -201,7 +202,7 @@ def repair(
         statuses.append(solution.status)
         before = current
         current = roster_cells(solution.assignments) if solution.feasible else current
-        explained = _explain(applied, pack, horizon, before, current, live, moment)
+        explained, report = _explain(applied, pack, horizon, before, current, live, moment)
         for change in explained:
             key = (change.registrar_id, change.date)
             first = changes.get(key)
@@ -212,7 +213,8 @@ def repair(
                   [s.as_dict() for s in solution.stages], round(solution.seconds, 3))
         )  # fmt: skip
     final = frame(current)
-    report = validate_roster(applied.department, pack, horizon, final)
+    if report is None or not batches or batches[-1].reported_at != groups[-1][0]:
+        report = validate_roster(applied.department, pack, horizon, final)
     kept = [c for c in changes.values() if c.before != c.after]
     proven = all(b.stages[0]["status"] == "OPTIMAL" for b in batches)
     uncovered = _uncovered(applied, pack, horizon, final, groups[-1][0] if groups else None, proven)
@@ -291,10 +293,12 @@ def _explain(
     after: Mapping[Cell, str],
     live: list[Event],
     moment: dt.datetime,
-) -> list[CellChange]:
-    """Each changed cell with its reason: the registrar's own event, else what undoing it breaks."""
+) -> tuple[list[CellChange], ValidationReport]:
+    """Each changed cell with its reason: the registrar's own event, else what undoing it breaks;
+    and the validator's report on `after`."""
     dept = applied.department
-    base = _violations(validate_roster(dept, pack, horizon, frame(after)))
+    report = validate_roster(dept, pack, horizon, frame(after))
+    base = _violations(report)
     own = {
         (str(e.registrar_id), d): e
         for e in live
@@ -325,7 +329,7 @@ def _explain(
         text = "; ".join(_say(v) for v in broken[:2]) or "no rule needs it (an equally cheap choice)"
         reason = f"without it: {text}"
         out.append(CellChange(rid, day, old, new, notice, short, cause, reason, reason))
-    return out
+    return out, report
 
 
 def _broken(base: dict[tuple, Any], undone: dict[tuple, Any]) -> list[Any]:
