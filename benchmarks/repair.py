@@ -139,7 +139,10 @@ def main() -> None:
                 department, pack, horizon, roster, events,
                 RepairSettings(args.full_time_limit, minimise_changes=False),
             )  # fmt: skip
-            row.update(full_changes=len(changed(roster, full.roster)), full_seconds=round(full.seconds, 2))
+            found = all(b.stages and b.stages[0]["value"] is not None for b in full.batches)
+            row.update(full_status=full.status if found else "no roster in the time limit")
+            row.update(full_changes=len(changed(roster, full.roster)) if found else None)
+            row["full_seconds"] = round(full.seconds, 2)
             row["ratio"] = round(row["changes"] / row["full_changes"], 3) if row["full_changes"] else None
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -155,7 +158,8 @@ def main() -> None:
     if not args.no_full:
         ratios = [r["ratio"] for r in rows if r["ratio"] is not None]
         summary.update(
-            full_changes=sum(r["full_changes"] for r in rows),
+            full_changes=sum(r["full_changes"] or 0 for r in rows),
+            full_without_roster=sum(r["full_changes"] is None for r in rows),
             worst_ratio=max(ratios) if ratios else None,
             median_ratio=round(statistics.median(ratios), 3) if ratios else None,
             within_one_third=sum(r <= 1 / 3 for r in ratios),
