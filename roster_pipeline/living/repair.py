@@ -54,6 +54,7 @@ class RepairSettings:
     seed: int = 0
     deterministic: bool = True
     minimise_changes: bool = True  # False: a full re-solve of the unfrozen days, for comparison
+    hint_published: bool | None = None  # a full re-solve starts from the published roster (default no)
 
 
 @dataclass
@@ -274,7 +275,7 @@ def _repair_batch(
         )
         solution = solve_changes(
             dept, pack, horizon, request, settings.time_limit, settings.seed, settings.deterministic,
-            settings.minimise_changes,
+            settings.minimise_changes, settings.hint_published,
         )  # fmt: skip
         if (solution.feasible and not solution.uncovered) or len(window) == len(unfrozen):
             return solution, (window[0], window[-1]), widened

@@ -14,7 +14,8 @@ ones at their best:
 
 A full re-solve with the same inputs is the same model without stage 2 and without the current
 roster as its first hint (`minimise_changes=False`): the unfrozen days re-planned, as re-running the
-planner would, so the two can be compared change for change.
+planner would, so the two can be compared change for change (`hint_current=True` starts it from
+the current roster instead, when a re-plan from scratch finds no roster in its time).
 """
 
 from __future__ import annotations
@@ -195,9 +196,11 @@ def solve_changes(
     seed: int = 0,
     deterministic: bool = True,
     minimise_changes: bool = True,
+    hint_current: bool | None = None,
 ) -> ChangeSolution:
     """Re-solve the window: fewest uncovered, then (if `minimise_changes`) cheapest changes, then
-    the soft penalty; each stage hinted with the best roster so far."""
+    the soft penalty; each stage hinted with the best roster so far (the first with the current
+    roster unless `hint_current` is False; by default only a minimal-change solve is)."""
     began = time.perf_counter()
     cm = ChangeModel(department, pack, horizon, request)
     roster = dict(request.current)
@@ -206,7 +209,7 @@ def solve_changes(
     for name, objective in order:
         if name == "change_cost" and not minimise_changes:
             continue
-        if minimise_changes or name != "uncovered":
+        if name != "uncovered" or (minimise_changes if hint_current is None else hint_current):
             cm.hint(roster)  # a full re-solve re-plans from scratch, as re-running the planner would
         stage, solver = _stage(cm, name, objective, STAGE_SHARES[name] * time_limit, seed, deterministic)
         stages.append(stage)
