@@ -153,7 +153,7 @@ def check_events(events: Iterable[Event], horizon: Horizon, now: dt.datetime | N
                         f"{event.event_id} is reported at {event.reported_at}, after the repair time {now}")
             )  # fmt: skip
     if problems:
-        raise ContractError(problems)
+        raise ContractError(sorted(problems, key=lambda p: p.row or 0))
 
 
 @dataclass
