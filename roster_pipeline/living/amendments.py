@@ -1,5 +1,6 @@
-"""Recording a repair as an amended draft version: the version (its parent the published roster),
-an audit row per changed cell with its cause and public reason, and each changed registrar's notice.
+"""Recording a repair as an amended draft version (or an approved swap as an amended approved one):
+the version (its parent the published roster), an audit row per changed cell with its cause and
+public reason, and each changed registrar's notice.
 The CLI (`roster repair V0003 ...`), the Dagster repair job and the web service call `record_repair`."""
 
 from __future__ import annotations
@@ -7,18 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
+
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.core.warehouse import DuckDBWarehouse
 from roster_pipeline.living.events import Event
 from roster_pipeline.living.notices import Notice, notice_rows, notices
-from roster_pipeline.living.repair import RepairOutcome, RepairSettings, repair
+from roster_pipeline.living.repair import CellChange, RepairOutcome, RepairSettings, repair
 from roster_pipeline.living.versions import (
     Provenance,
     Version,
     VersionError,
+    approve,
     assignments,
     create_version,
+    diff_rows,
     get_version,
     versions,
 )
@@ -34,9 +39,7 @@ def record_repair(
 ) -> tuple[Version | None, list[Notice]]:
     """The amended draft of published version `parent_id` and its notices (None and no notice when
     the repair changed nothing). Re-recording the same repair writes nothing new."""
-    parent = get_version(wh, parent_id)
-    if parent.state != "published":
-        raise VersionError(f"{parent_id} is {parent.state}: a repair amends a published version")
+    parent = _published(wh, parent_id, "a repair amends")
     notes = notices(outcome.changes, pack)
     if not outcome.changes:
         return None, notes
@@ -44,9 +47,61 @@ def record_repair(
     version = create_version(
         wh, parent.department, outcome.roster, parent.horizon, provenance, now, parent_id, reasons
     )
+    _tell(wh, version, notes, now)
+    return version, notes
+
+
+def _tell(wh: DuckDBWarehouse, version: Version, notes: list[Notice], now: dt.datetime) -> None:
+    """Append the version's notices once (a re-run finds them recorded and writes nothing)."""
     told = wh.query("SELECT count(*) AS n FROM notices WHERE version_id = ?", [version.version_id])
     if int(told["n"].iloc[0]) == 0:
-        wh.append({"notices": notice_rows(notes, parent.department, version.version_id, now)})
+        wh.append({"notices": notice_rows(notes, version.department, version.version_id, now)})
+
+
+def _published(wh: DuckDBWarehouse, version_id: str, what: str) -> Version:
+    parent = get_version(wh, version_id)
+    if parent.state != "published":
+        raise VersionError(f"{version_id} is {parent.state}: {what} a published version")
+    return parent
+
+
+def record_swap(
+    wh: DuckDBWarehouse,
+    parent_id: str,
+    swapped: pd.DataFrame,
+    swap: str,
+    pack: RulePack,
+    provenance: Provenance,
+    now: dt.datetime,
+) -> tuple[Version, list[Notice]]:
+    """An approved swap of published version `parent_id` as an amended version, approved at once (the
+    pack's policy approved the swap), with an audit row and a notice per changed cell; `swap` is its
+    description ("R001 gives N-NTH on 2027-02-10 to R014, takes D-NTH on 2027-02-12")."""
+    parent = _published(wh, parent_id, "swaps apply to")
+    changes = diff_rows(assignments(wh, parent_id), swapped)
+    reason = f"swap: {swap}"
+    cells = [
+        CellChange(
+            str(c["registrar_id"]),
+            c["date"],
+            str(c["before"]),
+            str(c["after"]),
+            (c["date"] - now.date()).days,
+            (c["date"] - now.date()).days < pack.changes.change_notice_days,
+            "swap",
+            reason,
+            reason,
+        )  # fmt: skip
+        for c in changes
+    ]
+    reasons = {(c.registrar_id, c.date): ("swap", reason) for c in cells}
+    version = create_version(
+        wh, parent.department, swapped, parent.horizon, provenance, now, parent_id, reasons
+    )
+    if version.state == "draft":
+        version = approve(wh, version.version_id, provenance.actor, now)
+    notes = notices(cells, pack)
+    _tell(wh, version, notes, now)
     return version, notes
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import re
 import sys
 from pathlib import Path
 
@@ -31,30 +29,15 @@ from roster_pipeline.core.cli_common import (
     pack_or_exit,
     positive_float,
     positive_int,
-    roster_or_exit,
 )
 from roster_pipeline.core.domain import Department, frame_hash
 from roster_pipeline.core.export import roster_frame, write_roster_csv
-from roster_pipeline.core.warehouse import DuckDBWarehouse
 from roster_pipeline.living.amendments import record_repair
+from roster_pipeline.living.cli_warehouse import names_version, roster_or_version, warehouse_of
 from roster_pipeline.living.events import Event, check_events, read_events
 from roster_pipeline.living.repair import RepairSettings, repair
-from roster_pipeline.living.versions import Provenance, VersionError, assignments, get_version
+from roster_pipeline.living.versions import Provenance, VersionError, get_version
 from roster_pipeline.planning.rosters import horizon_for
-
-VERSION_ID = re.compile(r"V\d{4,}")
-
-
-def warehouse_of(args: argparse.Namespace) -> DuckDBWarehouse:
-    """`--warehouse`, else $ROSTER_DUCKDB, else the Dagster default."""
-    return DuckDBWarehouse(args.warehouse or os.environ.get("ROSTER_DUCKDB") or "out/warehouse.duckdb")
-
-
-def _roster(args: argparse.Namespace, department: Department) -> pd.DataFrame:
-    """The roster CSV, or the assignments of a recorded version."""
-    if VERSION_ID.fullmatch(args.roster) and not Path(args.roster).exists():
-        return assignments(warehouse_of(args), args.roster)
-    return roster_or_exit(args.roster, department)
 
 
 def input_hash(department: Department, roster: pd.DataFrame, events: list[Event]) -> str:
@@ -67,11 +50,11 @@ def cmd_repair(args: argparse.Namespace) -> int:
     department = department_or_exit(args.department)
     pack = pack_or_exit(args.rules)
     try:
-        roster = _roster(args, department)
+        roster = roster_or_version(args, department)
         horizon = horizon_for(roster, args.start, args.weeks)
         events = read_events(args.events, department)
         check_events(events, horizon, args.now)
-        if VERSION_ID.fullmatch(args.roster) and args.by:
+        if names_version(args.roster) and args.by:
             get_version(warehouse_of(args), args.roster)
     except ContractError as error:
         print(f"events {args.events} failed their data contract:\n{error}", file=sys.stderr)
@@ -89,7 +72,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
     if args.out:
         write_roster_csv(roster_frame(outcome.department, outcome.roster), Path(args.out))
         summary["roster"] = args.out
-    if VERSION_ID.fullmatch(args.roster) and args.by:
+    if names_version(args.roster) and args.by:
         provenance = Provenance(
             args.by, "repair", pack.id, pack.version, summary["input_hash"], "", args.seed
         )

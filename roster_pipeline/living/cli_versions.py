@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 
 from roster_pipeline.core.cli_common import (
@@ -26,7 +25,7 @@ from roster_pipeline.core.cli_common import (
     roster_or_exit,
 )
 from roster_pipeline.core.domain import frame_hash
-from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.living.cli_warehouse import warehouse_of
 from roster_pipeline.living.versions import (
     Provenance,
     VersionError,
@@ -41,10 +40,6 @@ from roster_pipeline.living.versions import (
 from roster_pipeline.planning.rosters import horizon_for
 
 
-def _warehouse(args: argparse.Namespace) -> DuckDBWarehouse:
-    return DuckDBWarehouse(args.warehouse or os.environ.get("ROSTER_DUCKDB") or "out/warehouse.duckdb")
-
-
 def _now(args: argparse.Namespace) -> dt.datetime:
     """The time recorded (`--at` for a reproducible record, else now, to the second)."""
     return args.at or dt.datetime.now().replace(microsecond=0)
@@ -53,7 +48,7 @@ def _now(args: argparse.Namespace) -> dt.datetime:
 def cmd_publish(args: argparse.Namespace) -> int:
     department = department_or_exit(args.department)
     pack = pack_or_exit(args.rules)
-    wh = _warehouse(args)
+    wh = warehouse_of(args)
     now = _now(args)
     key = department_key(args.department)
     try:
@@ -92,7 +87,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    for v in versions(_warehouse(args), args.department_key):
+    for v in versions(warehouse_of(args), args.department_key):
         print(
             json.dumps(
                 {
@@ -111,7 +106,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     try:
-        changes = diff(_warehouse(args), args.first, args.second)
+        changes = diff(warehouse_of(args), args.first, args.second)
     except VersionError as error:
         print(f"roster diff: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
