@@ -59,6 +59,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         wh = DuckDBWarehouse(args.warehouse)
         ctx = load_context_from_warehouse(wh, args.department, args.start, args.rules, args.weeks)
         ctx.solve_seconds = args.time_limit
+        ctx.extra["warehouse"] = wh  # the audit log, for "who changed my Saturday?"
     else:
         ctx = load_context(args.department, args.roster, args.rules, args.start, args.weeks, args.time_limit)
     if args.asker is not None and args.asker not in ctx.department.registrars:

@@ -1,11 +1,11 @@
 """`roster ask`: answer questions about a roster from computed facts.
 
-With a Claude client, Claude chooses among six read-only tools that run our code (show_schedule,
-explain_assignment, what_if, fairness_report, leave_and_requests, cover_candidates) and writes the
-answer from their results; names are pseudonymised on the way out and put back on the way in.
-Without a key, or if the API fails, a rule-based parser answers the same kinds of question from the
-same tools. Claude writes; the solver decides. Nothing here publishes or changes a roster: what-ifs
-work on copies.
+With a Claude client, Claude chooses among eight read-only tools that run our code (show_schedule,
+explain_assignment, what_if, fairness_report, leave_and_requests, cover_candidates, absence_repair,
+roster_changes) and writes the answer from their results; names are pseudonymised on the way out
+and put back on the way in. Without a key, or if the API fails, a rule-based parser answers the
+same kinds of question from the same tools. Claude writes; the solver decides. Nothing here
+publishes or changes a roster: what-ifs and repairs work on copies.
 """
 
 from roster_pipeline.explain.assistant.access import Asker, for_asker

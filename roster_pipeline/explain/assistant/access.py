@@ -4,8 +4,8 @@ offline renderer.
 No asker (None) is a roster manager or administrator: every result in full. A registrar (`Asker`)
 sees the roster itself and aggregate figures (penalties, fairness spreads), their own leave (with
 its reason), requests and fairness figures, and colleagues' absences only as "unavailable": never a
-colleague's leave type or reason, a leave they have only requested, their requests, or their
-fairness figures."""
+colleague's leave type or reason, a leave they have only requested, their requests, their
+fairness figures, or who changed their roster and why."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import copy
 import re
 from dataclasses import dataclass
 from typing import Any
+
+OWN_CHANGES_ONLY = "You can see who changed your own roster, not a colleague's."
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ def for_asker(name: str, result: dict[str, Any], asker: Asker | None) -> dict[st
         out["leave"] = [row if row["registrar_id"] == me else unavailable_row(row) for row in out["leave"]]
         out["leave"] = [row for row in out["leave"] if row is not None]
         out["requests"] = [r for r in out["requests"] if r["registrar_id"] == me]
+    elif name == "roster_changes" and out["registrar_id"] != me:
+        return {"registrar_id": out["registrar_id"], "changes": [], "refused": OWN_CHANGES_ONLY}
     elif name == "explain_assignment" and "facts" in out:
         facts = out["facts"]
         away = facts.pop("on_approved_leave", [])

@@ -12,6 +12,8 @@ from roster_pipeline.explain import resolve as rs
 from roster_pipeline.explain.assistant.access import Asker, for_asker
 from roster_pipeline.explain.assistant.render import (
     Answer,
+    render_absence,
+    render_changes,
     render_cover,
     render_explanation,
     render_fairness,
@@ -25,9 +27,17 @@ from roster_pipeline.explain.whatif import Change, WhatIfError, what_if
 
 
 def classify(question: str) -> str:
-    """The kind of question: what_if, explain, cover, fairness, leave, show or unknown."""
+    """The kind of question: changes, what_if, explain, cover, fairness, leave, show or unknown."""
     q = question.lower()
-    if "what if" in q or "what happens if" in q or q.startswith("suppose") or "if we need" in q:
+    if "who changed" in q or "changed my" in q or "why was my" in q:
+        return "changes"
+    if (
+        "what if" in q
+        or "what changes if" in q
+        or "what happens if" in q
+        or q.startswith("suppose")
+        or "if we need" in q
+    ):
         return "what_if"
     if q.startswith("why") or "why is" in q or "explain" in q:
         return "explain"
@@ -64,6 +74,8 @@ def ask_offline(
         return Answer(text, [{"tool": "fairness_report", "result": result}], [call])
     if kind == "cover":
         return _offline_cover(question, ctx, today, label, asker)
+    if kind == "changes":
+        return _offline_changes(question, ctx, today, label, asker)
     if kind == "leave":
         mine = asker is not None and re.search(r"\b(my|me|I)\b", question) is not None
         rid = asker.registrar_id if mine and asker else rs.find_registrar(ctx, question)
@@ -78,6 +90,37 @@ def ask_offline(
         "shift, run a what-if (cover, leave or a rule), or report fairness. Try: \"Show me next week's "
         'schedule", "Why is Dr Smith on nights?", "What if we need 3 people on Friday?"'
     )
+
+
+def _offline_absence(
+    ctx: RosterContext, rid: str, day: dt.date, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
+    """'What changes if R002 is sick on Tuesday?': the repair a sick call would get."""
+    args = {"registrar": rid, "start": day.isoformat()}
+    result, is_error = safe_tool(ctx, "absence_repair", args, today, asker)
+    call = {"name": "absence_repair", "input": args, "error": is_error}
+    if is_error:
+        return Answer(label + result["error"], [], [call])
+    return Answer(label + render_absence(result), [{"tool": "absence_repair", "result": result}], [call])
+
+
+def _offline_changes(
+    question: str, ctx: RosterContext, today: dt.date | None, label: str, asker: Asker | None
+) -> Answer:
+    """'Who changed my Saturday and why?': the audit log's changed cells of that day."""
+    mine = asker is not None and re.search(r"\b(my|me|I)\b", question) is not None
+    rid = asker.registrar_id if mine and asker else rs.find_registrar(ctx, question)
+    if rid is None:
+        return Answer(label + "Whose roster? I could not match a registrar in the question.")
+    args: dict[str, Any] = {"registrar": rid}
+    day = rs.date_in(ctx, question, today)
+    if day is not None:
+        args["start"] = day.isoformat()
+    result, is_error = safe_tool(ctx, "roster_changes", args, today, asker)
+    call = {"name": "roster_changes", "input": args, "error": is_error}
+    if is_error:
+        return Answer(label + result["error"], [], [call])
+    return Answer(label + render_changes(result), [{"tool": "roster_changes", "result": result}], [call])
 
 
 def _offline_show(
@@ -150,6 +193,8 @@ def _offline_what_if(
     q = question.lower()
     day = rs.date_in(ctx, question, today)
     rid = rs.find_registrar(ctx, question)
+    if rid and day is not None and ("sick" in q or "unavailable" in q):
+        return _offline_absence(ctx, rid, day, today, label, asker)
     if rid and ("leave" in q or "off" in q or "away" in q or "sick" in q):
         if day is None:
             return Answer(label + "On which day? I could not find a date in the question.")

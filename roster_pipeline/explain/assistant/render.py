@@ -206,3 +206,44 @@ def render_cover(ctx: RosterContext, result: dict[str, Any]) -> str:
             else:
                 lines.append(f"- {who}: not legal: {'; '.join(c['reasons'][:2])}")
     return "\n".join(lines)
+
+
+def _shift(code: str) -> str:
+    return code or "off"
+
+
+def render_absence(result: dict[str, Any]) -> str:
+    """An absence_repair result: what the repair would change, and what stays uncovered."""
+    lines = [
+        f"**If {result['event']}**: the repair a sick call would get changes "
+        f"{result['changed_assignments']} assignment(s) ({result['seconds']} s; nothing is recorded)."
+    ]
+    for c in result["changes"]:
+        notice = f"{c['notice_days']} days' notice" + (", short notice" if c["short_notice"] else "")
+        lines.append(
+            f"- {c['date']} {c['registrar_id']}: {_shift(c['before'])} -> {_shift(c['after'])} ({notice}): "
+            f"{c['reason']}"
+        )
+    for u in result["uncovered"]:
+        lines.append(f"- {u['date']} {u['shift']} stays {u['short']} short: {'; '.join(u['why'])}")
+    if result["hard_violations"]:
+        lines.append(f"Hard rules still broken: {result['hard_violations']}.")
+    return "\n".join(lines)
+
+
+def render_changes(result: dict[str, Any]) -> str:
+    """A roster_changes result: who changed the registrar's roster, when and why."""
+    if result.get("refused"):
+        return str(result["refused"])
+    if result.get("message"):
+        return str(result["message"])
+    rid = result["registrar_id"]
+    if not result["changes"]:
+        return f"No recorded change to {rid}'s roster on those dates."
+    lines = [f"**Changes to {rid}'s roster** (from the audit log):"]
+    for c in result["changes"]:
+        lines.append(
+            f"- {c['date']}: {_shift(c['before'])} -> {_shift(c['after'])}, recorded by {c['by']} in "
+            f"{c['version_id']} ({c['cause']}): {c['reason']}"
+        )
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The assistant's six read-only tools: their schema for Claude and their implementations, which
+"""The assistant's eight read-only tools: their schema for Claude and their implementations, which
 read computed facts (the roster, the validator's report, counterfactual and what-if re-solves on
 copies). Results carry registrar ids, never names or private notes."""
 
@@ -9,6 +9,12 @@ from typing import Any
 
 from roster_pipeline.explain import resolve as rs
 from roster_pipeline.explain.assistant.access import Asker, for_asker
+from roster_pipeline.explain.assistant.living_tools import (
+    ABSENCE_TOOL,
+    CHANGES_TOOL,
+    absence_repair,
+    roster_changes,
+)
 from roster_pipeline.explain.counterfactual import explain_assignment
 from roster_pipeline.explain.facts import (
     RosterContext,
@@ -103,6 +109,8 @@ TOOLS: list[dict[str, Any]] = [
         "approved absences come back as 'unavailable' with dates only.",
         "input_schema": {"type": "object", "properties": {"registrar": {"type": "string"}}},
     },
+    ABSENCE_TOOL,
+    CHANGES_TOOL,
 ]
 TOOL_NAMES = tuple(t["name"] for t in TOOLS)
 
@@ -177,6 +185,21 @@ def _run(ctx: RosterContext, name: str, args: dict[str, Any], today: dt.date | N
     if name == "leave_and_requests":
         rid = _registrar(ctx, args["registrar"]) if args.get("registrar") else None
         return {"registrar_id": rid, "leave": leave_of(ctx, rid), "requests": request_outcomes(ctx, rid)}
+    if name == "absence_repair":
+        start = _date(args.get("start"), "start")
+        end = _date(args["end"], "end") if args.get("end") else start
+        if start not in ctx.horizon or end < start:
+            raise ToolInputError(f"{start}..{end} is not a span of days inside the roster")
+        shift = str(args["shift"]) if args.get("shift") else None
+        if shift is not None and shift not in ctx.department.shift_types:
+            raise ToolInputError(f"unknown shift {shift!r}")
+        return absence_repair(
+            ctx, _registrar(ctx, args.get("registrar", "")), start, min(end, ctx.horizon.end), shift
+        )
+    if name == "roster_changes":
+        start = _date(args["start"], "start") if args.get("start") else None
+        end = _date(args["end"], "end") if args.get("end") else None
+        return roster_changes(ctx, _registrar(ctx, args.get("registrar", "")), start, end)
     raise ToolInputError(f"unknown tool {name!r}; tools: {TOOL_NAMES}")
 
 
