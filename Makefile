@@ -66,7 +66,7 @@ $(OUT)/pipeline-sample/registrars.csv: | $(STAMP)
 # the 4 weekly solves in order and the SQL models in one run, then one dashboard run per week.
 pipeline: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/pipeline-sample/registrars.csv
 	$(PIPELINE_ENV) $(BIN)/dagster asset materialize -m roster_pipeline.definitions \
-		--select 'not group:dashboards and not group:joblines and not key:amended_roster_versions' --partition-range $(PIPELINE_START)...$(PIPELINE_END)
+		--select 'not group:dashboards and not group:joblines and not group:repairs' --partition-range $(PIPELINE_START)...$(PIPELINE_END)
 	for week in $(PIPELINE_WEEKS); do \
 		$(PIPELINE_ENV) $(BIN)/dagster asset materialize -m roster_pipeline.definitions \
 			--select fairness_dashboard --partition $$week || exit 1; \

@@ -20,7 +20,7 @@ ACTOR = "dagster events_sensor"
 
 
 @dg.asset(
-    group_name="living",
+    group_name="repairs",
     kinds={"duckdb"},
     deps=[draft_roster_version],
     description="Each published roster version the department's events touch, repaired with as few "

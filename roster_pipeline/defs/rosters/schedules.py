@@ -15,9 +15,7 @@ from roster_pipeline.defs.common.pools import WAREHOUSE_TAGS
 weekly_roster_job = dg.define_asset_job(
     "weekly_roster_job",
     # job lines are yearly; the repair of published versions runs when events arrive (events_sensor)
-    selection=dg.AssetSelection.all()
-    - dg.AssetSelection.groups("joblines")
-    - dg.AssetSelection.assets("amended_roster_versions"),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("joblines", "repairs"),
     executor_def=dg.in_process_executor,
     tags=WAREHOUSE_TAGS,
     description="Plan roster week(s): contracts, solve, warehouse, SQL models, dashboard.",
