@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from roster_pipeline.core.warehouse import is_postgres, open_warehouse
+
 
 def register_cli(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="ask about a roster: show, why, what-if, fairness")
@@ -49,14 +51,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from roster_pipeline.explain.facts import load_context, load_context_from_warehouse
 
     for path in (args.department, args.warehouse or args.roster):
-        if not Path(path).exists():
+        if not is_postgres(path) and not Path(path).exists():
             print(f"roster ask: {path} not found (run `make demo` first, or pass --department/--roster)",
                   file=sys.stderr)  # fmt: skip
             return 2
     if args.warehouse:
-        from roster_pipeline.core.warehouse import DuckDBWarehouse
-
-        wh = DuckDBWarehouse(args.warehouse)
+        wh = open_warehouse(args.warehouse)
         ctx = load_context_from_warehouse(wh, args.department, args.start, args.rules, args.weeks)
         ctx.solve_seconds = args.time_limit
         ctx.extra["warehouse"] = wh  # the audit log, for "who changed my Saturday?"

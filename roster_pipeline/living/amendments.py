@@ -12,7 +12,7 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import RulePack
-from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.living.events import Event
 from roster_pipeline.living.notices import Notice, notice_rows, notices
 from roster_pipeline.living.repair import CellChange, RepairOutcome, RepairSettings, repair
@@ -30,7 +30,7 @@ from roster_pipeline.living.versions import (
 
 
 def record_repair(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     parent_id: str,
     outcome: RepairOutcome,
     pack: RulePack,
@@ -51,14 +51,14 @@ def record_repair(
     return version, notes
 
 
-def _tell(wh: DuckDBWarehouse, version: Version, notes: list[Notice], now: dt.datetime) -> None:
+def _tell(wh: Warehouse, version: Version, notes: list[Notice], now: dt.datetime) -> None:
     """Append the version's notices once (a re-run finds them recorded and writes nothing)."""
     told = wh.query("SELECT count(*) AS n FROM notices WHERE version_id = ?", [version.version_id])
     if int(told["n"].iloc[0]) == 0:
         wh.append({"notices": notice_rows(notes, version.department, version.version_id, now)})
 
 
-def _published(wh: DuckDBWarehouse, version_id: str, what: str) -> Version:
+def _published(wh: Warehouse, version_id: str, what: str) -> Version:
     parent = get_version(wh, version_id)
     if parent.state != "published":
         raise VersionError(f"{version_id} is {parent.state}: {what} a published version")
@@ -66,7 +66,7 @@ def _published(wh: DuckDBWarehouse, version_id: str, what: str) -> Version:
 
 
 def record_swap(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     parent_id: str,
     swapped: pd.DataFrame,
     swap: str,
@@ -124,13 +124,13 @@ class RepairRecord:
         }
 
 
-def published(wh: DuckDBWarehouse, department: str) -> list[Version]:
+def published(wh: Warehouse, department: str) -> list[Version]:
     """The department's published versions, oldest first."""
     return [v for v in versions(wh, department) if v.state == "published"]
 
 
 def repair_published(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     key: str,
     department: Department,
     pack: RulePack,

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from roster_pipeline.core.warehouse import APPEND_ONLY, DuckDBWarehouse
+from roster_pipeline.core.warehouse import APPEND_ONLY, Warehouse
 
 COLUMNS = [name for name, _ in APPEND_ONLY["audit_log"]]
 
@@ -53,7 +53,7 @@ def rows(entry: Entry, provenance: Any, changes: list[dict[str, Any]], action: s
 
 
 def audit_log(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     registrar_id: str | None = None,
     version_id: str | None = None,
     between: tuple[dt.date, dt.date] | None = None,

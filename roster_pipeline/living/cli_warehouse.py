@@ -1,10 +1,9 @@
-"""What the living roster's commands share about the warehouse: which file it is, and a roster
+"""What the living roster's commands share about the warehouse: which one it is, and a roster
 argument that is either a CSV or a recorded version id (V0003)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 
@@ -12,15 +11,16 @@ import pandas as pd
 
 from roster_pipeline.core.cli_common import roster_or_exit
 from roster_pipeline.core.domain import Department
-from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.core.warehouse import Warehouse, location_from_env, open_warehouse
 from roster_pipeline.living.versions import assignments
 
 VERSION_ID = re.compile(r"V\d{4,}")
 
 
-def warehouse_of(args: argparse.Namespace) -> DuckDBWarehouse:
-    """`--warehouse`, else $ROSTER_DUCKDB, else the Dagster default."""
-    return DuckDBWarehouse(args.warehouse or os.environ.get("ROSTER_DUCKDB") or "out/warehouse.duckdb")
+def warehouse_of(args: argparse.Namespace) -> Warehouse:
+    """`--warehouse` (a DuckDB file or a postgresql:// URL), else $ROSTER_WAREHOUSE_URL, else
+    $ROSTER_DUCKDB, else the Dagster default file."""
+    return open_warehouse(location_from_env(args.warehouse))
 
 
 def names_version(text: str) -> bool:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
-from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.living import audit
 from roster_pipeline.validator import validate_roster
 
@@ -98,7 +98,7 @@ def content_hash(rows: pd.DataFrame, horizon: Horizon, parent_id: str | None) ->
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _versions_frame(wh: DuckDBWarehouse) -> pd.DataFrame:
+def _versions_frame(wh: Warehouse) -> pd.DataFrame:
     wh.append_only_ready()
     return wh.query(
         "SELECT v.*, s.state FROM roster_versions v JOIN ("
@@ -122,7 +122,7 @@ def _version(row: pd.Series) -> Version:
     )
 
 
-def versions(wh: DuckDBWarehouse, department: str | None = None) -> list[Version]:
+def versions(wh: Warehouse, department: str | None = None) -> list[Version]:
     """Every version (optionally of one department) with its current state, oldest first."""
     frame = _versions_frame(wh)
     if department is not None:
@@ -130,14 +130,14 @@ def versions(wh: DuckDBWarehouse, department: str | None = None) -> list[Version
     return [_version(row) for _, row in frame.iterrows()]
 
 
-def get_version(wh: DuckDBWarehouse, version_id: str) -> Version:
+def get_version(wh: Warehouse, version_id: str) -> Version:
     found = [v for v in versions(wh) if v.version_id == version_id]
     if not found:
         raise VersionError(f"no roster version {version_id!r} in the warehouse")
     return found[0]
 
 
-def assignments(wh: DuckDBWarehouse, version_id: str) -> pd.DataFrame:
+def assignments(wh: Warehouse, version_id: str) -> pd.DataFrame:
     """The version's (registrar_id, date, shift) rows."""
     get_version(wh, version_id)
     frame = wh.query(
@@ -147,7 +147,7 @@ def assignments(wh: DuckDBWarehouse, version_id: str) -> pd.DataFrame:
 
 
 def create_version(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     department: str,
     roster: pd.DataFrame,
     horizon: Horizon,
@@ -209,7 +209,7 @@ def _state_rows(version_id: str, state: str, now: dt.datetime, actor: str, note:
 
 
 def change_state(
-    wh: DuckDBWarehouse, version_id: str, state: str, actor: str, now: dt.datetime, note: str = ""
+    wh: Warehouse, version_id: str, state: str, actor: str, now: dt.datetime, note: str = ""
 ) -> Version:
     """Move a version to `state` if its lifecycle allows it (one state row and one audit row)."""
     version = get_version(wh, version_id)
@@ -226,12 +226,12 @@ def change_state(
     return get_version(wh, version_id)
 
 
-def approve(wh: DuckDBWarehouse, version_id: str, actor: str, now: dt.datetime) -> Version:
+def approve(wh: Warehouse, version_id: str, actor: str, now: dt.datetime) -> Version:
     return change_state(wh, version_id, "approved", actor, now)
 
 
 def publish(
-    wh: DuckDBWarehouse,
+    wh: Warehouse,
     version_id: str,
     actor: str,
     now: dt.datetime,
@@ -281,6 +281,6 @@ def diff_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> list[dict[str
     ]
 
 
-def diff(wh: DuckDBWarehouse, first: str, second: str) -> list[dict[str, object]]:
+def diff(wh: Warehouse, first: str, second: str) -> list[dict[str, object]]:
     """The assignments that differ between two versions (any two, not only parent and child)."""
     return diff_rows(assignments(wh, first), assignments(wh, second))

@@ -13,8 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from conftest import new_database
 
-from roster_pipeline.core.warehouse import DuckDBWarehouse
+from roster_pipeline.core.warehouse import is_postgres, open_warehouse
 from roster_pipeline.defs.common.resources import WarehouseResource
 from roster_pipeline.defs.rosters.dashboard import week_metadata
 from roster_pipeline.defs.sql_models.assets import SQL_DIR, build_models_asset
@@ -91,11 +92,16 @@ COVER_W1 = [
 ]
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _resource(location: str) -> WarehouseResource:
+    """The Dagster resource for a location (a Postgres URL goes through its environment variable)."""
+    if is_postgres(location):
+        return WarehouseResource(url_env="ROSTER_TEST_SQL_MODELS_URL")
+    return WarehouseResource(duckdb_path=location)
+
+
+def _build(location: str) -> str:
     """A warehouse with the hand-made fact rows, and every SQL model built by the `sql_models` asset."""
-    path = tmp_path_factory.mktemp("sql_models") / "warehouse.duckdb"
-    wh = DuckDBWarehouse(path)
+    wh = open_warehouse(location)
     wh.replace_week(
         W1,
         {
@@ -107,17 +113,27 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # a week with no requests: the percentage is undefined, not 0 or 100
     wh.replace_week(W2, {"fairness_ledger": _ledger(W2, LEDGER_W2), "solve_runs": _solve_run(W2, 0, 0)})
     wh.replace_week(W3, {"fairness_ledger": _ledger(W3, LEDGER_W3), "solve_runs": _solve_run(W3, 6, 3)})
-    result = dg.materialize(
-        [build_models_asset()],
-        resources={"warehouse": WarehouseResource(duckdb_path=str(path))},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ROSTER_TEST_SQL_MODELS_URL", location)
+        result = dg.materialize(
+            [build_models_asset()],
+            resources={"warehouse": _resource(location)},
+            instance=dg.DagsterInstance.ephemeral(),
+        )
     assert result.success
-    return path
+    return location
 
 
-def _model(path: Path, name: str, order: str) -> pd.DataFrame:
-    frame = DuckDBWarehouse(path).query(f"SELECT * FROM {name} ORDER BY {order}")
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The built warehouse's location, once on DuckDB and once on Postgres."""
+    if request.param == "duckdb":
+        return _build(str(tmp_path_factory.mktemp("sql_models") / "warehouse.duckdb"))
+    return _build(new_database(request.getfixturevalue("postgres_server")))
+
+
+def _model(location: str, name: str, order: str) -> pd.DataFrame:
+    frame = open_warehouse(location).query(f"SELECT * FROM {name} ORDER BY {order}")
     for column in ("week_start", "date"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column]).dt.date
@@ -131,11 +147,31 @@ def _expect(actual: pd.DataFrame, expected: dict[str, list]) -> None:
     )
 
 
+MODEL_ORDER = {
+    "fairness_weekly": "week_start, registrar_id",
+    "fairness_cumulative": "registrar_id, week_start",
+    "fairness_spread_gini": "week_start",
+    "request_satisfaction": "week_start",
+    "cover_shortfalls": "date, site, shift",
+}
+
+
+def test_models_give_identical_rows_on_duckdb_and_postgres(tmp_path: Path, postgres_server: str) -> None:
+    """One source dialect (DuckDB's), transpiled by sqlglot for Postgres: the same rows on both."""
+    duck = _build(str(tmp_path / "warehouse.duckdb"))
+    postgres = _build(new_database(postgres_server))
+    assert set(MODEL_ORDER) == TESTED
+    for name, order in MODEL_ORDER.items():
+        a, b = _model(duck, name, order), _model(postgres, name, order)
+        assert list(a.columns) == list(b.columns) and len(a) == len(b) > 0, name
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-12, obj=name)
+
+
 def test_every_model_has_a_value_test() -> None:
     assert {file.stem for file in SQL_DIR.glob("*.sql")} == TESTED
 
 
-def test_fairness_weekly(warehouse: Path) -> None:
+def test_fairness_weekly(warehouse: str) -> None:
     rows = _model(warehouse, "fairness_weekly", "week_start, registrar_id")
     _expect(
         rows,
@@ -155,7 +191,7 @@ def test_fairness_weekly(warehouse: Path) -> None:
     )
 
 
-def test_fairness_cumulative(warehouse: Path) -> None:
+def test_fairness_cumulative(warehouse: str) -> None:
     rows = _model(warehouse, "fairness_cumulative", "registrar_id, week_start")
     _expect(
         rows,
@@ -178,7 +214,7 @@ def test_fairness_cumulative(warehouse: Path) -> None:
     )
 
 
-def test_fairness_spread_gini(warehouse: Path) -> None:
+def test_fairness_spread_gini(warehouse: str) -> None:
     rows = _model(warehouse, "fairness_spread_gini", "week_start")
     # Gini of hours / fte: week 1 (40, 40, 0): sum |xi - xj| over ordered pairs = 4 x 40 = 160,
     # 2 n^2 mean = 2 x 9 x 80/3 = 480, so 1/3. Week 2 (30, 60, 30): 4 x 30 = 120 / (2 x 9 x 40) = 1/6.
@@ -196,7 +232,7 @@ def test_fairness_spread_gini(warehouse: Path) -> None:
     )
 
 
-def test_request_satisfaction(warehouse: Path) -> None:
+def test_request_satisfaction(warehouse: str) -> None:
     rows = _model(warehouse, "request_satisfaction", "week_start")
     _expect(
         rows,
@@ -211,7 +247,7 @@ def test_request_satisfaction(warehouse: Path) -> None:
     )
 
 
-def test_cover_shortfalls(warehouse: Path) -> None:
+def test_cover_shortfalls(warehouse: str) -> None:
     rows = _model(warehouse, "cover_shortfalls", "date, site, shift")
     _expect(
         rows,
@@ -230,10 +266,10 @@ def test_cover_shortfalls(warehouse: Path) -> None:
     )
 
 
-def test_dashboard_leaves_undefined_numbers_out(warehouse: Path) -> None:
+def test_dashboard_leaves_undefined_numbers_out(warehouse: str) -> None:
     """The dashboard's numbers for the hand-made weeks: defined ones as the models give them, the
     undefined ones (no requests in week 2; no fair share in week 3) left out and named, never 0 or 100."""
-    wh = DuckDBWarehouse(warehouse)
+    wh = open_warehouse(warehouse)
     first = week_metadata(wh, W1)
     assert first["nights_spread"] == pytest.approx(4 / 3) and first["gini_hours"] == pytest.approx(1 / 3)
     assert first["requests_honoured_pct"] == pytest.approx(75.0) and first["requests"] == "3 of 4 honoured"

@@ -12,7 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from roster_pipeline.core.department_io import read_tables
-from roster_pipeline.core.warehouse import DuckDBWarehouse, Warehouse
+from roster_pipeline.core.warehouse import DEFAULT_DUCKDB, Warehouse, is_postgres, open_warehouse
 
 
 class DepartmentSource(dg.ConfigurableResource):
@@ -25,17 +25,21 @@ class DepartmentSource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The roster warehouse. `kind` is `duckdb` (a file, the default); `postgres` is reserved for a
-    `Warehouse` implementation on `postgres_url` (not written yet)."""
+    """The roster warehouse: Postgres when the environment variable `url_env` (ROSTER_WAREHOUSE_URL)
+    holds a `postgresql://` URL, else the DuckDB file `duckdb_path`. The URL is read when the
+    warehouse opens, never stored in config, so a password in it stays out of the UI and run records."""
 
-    kind: str = "duckdb"
-    duckdb_path: str = "out/warehouse.duckdb"
-    postgres_url: str = ""
+    duckdb_path: str = DEFAULT_DUCKDB
+    url_env: str = "ROSTER_WAREHOUSE_URL"
+
+    def location(self) -> str:
+        return os.environ.get(self.url_env) or self.duckdb_path
+
+    def engine(self) -> str:
+        return "postgres" if is_postgres(self.location()) else "duckdb"
 
     def open(self) -> Warehouse:
-        if self.kind == "duckdb":
-            return DuckDBWarehouse(self.duckdb_path)
-        raise NotImplementedError(f"warehouse kind {self.kind!r} is not implemented (only 'duckdb')")
+        return open_warehouse(self.location())
 
 
 class SolverSettings(dg.ConfigurableResource):
@@ -61,11 +65,7 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
     """Resources from ROSTER_* environment variables, read when the definitions load."""
     return {
         "department": DepartmentSource(path=_env("ROSTER_DEPARTMENT", "out/sample")),
-        "warehouse": WarehouseResource(
-            kind=_env("ROSTER_WAREHOUSE", "duckdb"),
-            duckdb_path=str(Path(_env("ROSTER_DUCKDB", "out/warehouse.duckdb"))),
-            postgres_url=_env("ROSTER_POSTGRES_URL", ""),
-        ),
+        "warehouse": WarehouseResource(duckdb_path=str(Path(_env("ROSTER_DUCKDB", DEFAULT_DUCKDB)))),
         "solver": SolverSettings(
             rule_pack=_env("ROSTER_RULES", "au-vic"),
             time_limit=float(_env("ROSTER_TIME_LIMIT", "30")),

@@ -112,17 +112,11 @@ def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, 
 
 
 def _previous_facts(wh: Any, week: dt.date) -> dict[str, Any] | None:
-    with wh.connect() as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'digests'"
-        ).fetchone()[0]
-        if not exists:
-            return None
-        row = con.execute(
-            "SELECT facts_json FROM digests WHERE week_start = ? AND kind = 'manager'",
-            [week - dt.timedelta(days=7)],
-        ).fetchone()
-    return json.loads(row[0]) if row else None
+    if "digests" not in wh.table_names():
+        return None
+    previous = week - dt.timedelta(days=7)
+    rows = wh.query("SELECT facts_json FROM digests WHERE week_start = ? AND kind = 'manager'", [previous])
+    return json.loads(rows["facts_json"].iloc[0]) if len(rows) else None
 
 
 def _rows(digests: list[Any], model: str, sub_key: str = "registrar_id") -> pd.DataFrame:
