@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,9 +33,35 @@ def _insert(con: Any, table: str, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+LOCK_WAIT_SECONDS = 120.0  # how long to wait for another process's hold on the file
+
+
+def _file_lock(path: str) -> threading.RLock:
+    key = path if path == ":memory:" else str(Path(path).resolve())
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(key, threading.RLock())
+
+
+def _open(path: str) -> Any:
+    """A connection, waiting (with backoff) while another process holds the file's lock."""
+    delay, waited = 0.05, 0.0
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or waited >= LOCK_WAIT_SECONDS:
+                raise
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 2.0)
+
+
 class DuckDBWarehouse:
     """The warehouse in one DuckDB file. Each call opens and closes its own connection, so the file
-    lock is held only while writing (DuckDB allows a single writer process)."""
+    is held only for the call. DuckDB allows one writer: calls on one file are serialised within a
+    process by a lock per file, and a call waits while another process holds the file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -43,11 +71,12 @@ class DuckDBWarehouse:
     def connect(self) -> Iterator[Any]:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
-        try:
-            yield con
-        finally:
-            con.close()
+        with _file_lock(self.path):
+            con = _open(self.path)
+            try:
+                yield con
+            finally:
+                con.close()
 
     def ensure_schema(self) -> None:
         if self._schema_ready:
