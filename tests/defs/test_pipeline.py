@@ -21,11 +21,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
+import psycopg
 import pytest
+from conftest import new_database
 
 from data_contracts import validate_department
 from roster_pipeline.core.department_io import read_tables
-from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse
+from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse, open_warehouse
 from roster_pipeline.definitions import defs
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule
@@ -370,6 +372,63 @@ def test_cli_backfill_matches_week_by_week_and_is_repeatable(cli_backfill: dict,
         "V0002",
         "V0003",
     ]  # the repeated backfill recorded no new version
+
+
+def _postgres_snapshot(url: str) -> dict[str, pd.DataFrame]:
+    wh = open_warehouse(url)
+    frames = {t: wh.query(f"SELECT * FROM {t}") for t in FACT_TABLES}
+    return {t: f.sort_values(list(f.columns)).reset_index(drop=True) for t, f in frames.items()}
+
+
+def test_cli_backfill_into_postgres_gives_the_duckdb_rows(
+    cli_backfill: dict, postgres_server: str, tmp_path: Path
+) -> None:
+    """The same command with ROSTER_WAREHOUSE_URL set: the warehouse and Dagster's own run, event and
+    schedule storage on Postgres (dagster-postgres). Every table has the DuckDB run's rows, models
+    included, and a re-run changes no row."""
+    warehouse_url, instance_url = new_database(postgres_server), new_database(postgres_server)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "storage:\n  postgres:\n    postgres_url: {env: DAGSTER_PG_URL}\ntelemetry:\n  enabled: false\n"
+    )
+    env = {
+        **cli_backfill["env"],
+        "DAGSTER_HOME": str(home),
+        # psycopg2, which dagster-postgres is written for: with psycopg 3 installed, SQLAlchemy 2.1
+        # takes it for a plain postgresql:// URL and Dagster's NOTIFY statement fails
+        "DAGSTER_PG_URL": instance_url.replace("postgresql://", "postgresql+psycopg2://", 1),
+        "ROSTER_WAREHOUSE_URL": warehouse_url,
+    }
+    for attempt in range(2):
+        done = subprocess.run(
+            cli_backfill["command"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        if attempt == 0:
+            first = _postgres_snapshot(warehouse_url)
+    again = _postgres_snapshot(warehouse_url)
+    duck = {
+        t: f.sort_values(list(f.columns)).reset_index(drop=True)
+        for t, f in _snapshot(cli_backfill["database"]).items()
+    }
+    for table in FACT_TABLES:
+        columns = [c for c in first[table].columns if c not in VOLATILE]
+        pd.testing.assert_frame_equal(again[table][columns], first[table][columns], obj=table)
+        pd.testing.assert_frame_equal(
+            first[table][columns], duck[table][columns], check_dtype=False, obj=table
+        )
+    pg, dk = open_warehouse(warehouse_url), DuckDBWarehouse(cli_backfill["database"])
+    for model in ("fairness_weekly", "fairness_cumulative", "fairness_spread_gini", "request_satisfaction"):
+        assert len(pg.query(f"SELECT * FROM {model}")) == len(dk.query(f"SELECT * FROM {model}")) > 0, model
+    assert list(pg.query("SELECT version_id FROM roster_versions ORDER BY 1")["version_id"]) == [
+        "V0001",
+        "V0002",
+        "V0003",
+    ]
+    with psycopg.connect(instance_url) as con:  # Dagster's runs are in Postgres, not in DAGSTER_HOME
+        runs = con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall()
+    assert dict(runs) == {"SUCCESS": 2}
 
 
 def _free_port() -> int:

@@ -75,19 +75,33 @@ def _create_table(table: str, cols: Sequence[tuple[str, str]]) -> pgsql.Composed
     return pgsql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(_ident(table), body)
 
 
-def _records(frame: pd.DataFrame) -> Iterable[tuple[Any, ...]]:
+_INTEGER_TYPES = {"smallint", "integer", "bigint"}
+
+
+def _whole(value: Any) -> Any:
+    """A float with no fraction as an int (DuckDB casts 22.0 into an INTEGER column; COPY does not)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _records(frame: pd.DataFrame, integer_columns: Sequence[str] = ()) -> Iterable[tuple[Any, ...]]:
     """Rows as Python values, NaN and NaT as NULL (as DuckDB reads a pandas frame)."""
     clean = frame.astype(object).where(frame.notna(), None)
+    for column in integer_columns:
+        clean[column] = clean[column].map(_whole)
     return clean.itertuples(index=False, name=None)
 
 
 def _copy(cur: psycopg.Cursor, table: str, frame: pd.DataFrame) -> int:
-    """COPY `frame` (its columns named as the table's) into `table`; the row count."""
+    """COPY `frame` into `table` (the frame's columns reordered and completed to the table's); the
+    row count."""
+    types = _column_types(cur, table)
+    frame = frame.reindex(columns=list(types))
     if len(frame):
         cols = pgsql.SQL(", ").join(_ident(c) for c in frame.columns)
         statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(_ident(table), cols)
+        integers = [c for c, kind in types.items() if kind in _INTEGER_TYPES]
         with cur.copy(statement) as copy:
-            for row in _records(frame):
+            for row in _records(frame, integers):
                 copy.write_row(row)
     return len(frame)
 
@@ -97,20 +111,21 @@ def _frame(cur: psycopg.Cursor) -> pd.DataFrame:
     names = [d.name for d in cur.description or []]
     frame = pd.DataFrame.from_records(cur.fetchall(), columns=names)
     for d in cur.description or []:
-        if d.type_code in _DATE_OIDS:
-            frame[d.name] = pd.to_datetime(frame[d.name])
+        if d.type_code in _DATE_OIDS:  # microseconds, as DuckDB gives them
+            frame[d.name] = pd.to_datetime(frame[d.name]).astype("datetime64[us]")
         elif d.type_code in _NUMERIC_OIDS and frame[d.name].dtype == object:
             frame[d.name] = pd.to_numeric(frame[d.name].astype(float))
     return frame
 
 
-def _column_names(cur: psycopg.Cursor, table: str) -> list[str]:
+def _column_types(cur: psycopg.Cursor, table: str) -> dict[str, str]:
+    """The table's columns in order, with their Postgres data types."""
     cur.execute(
-        "SELECT column_name FROM information_schema.columns "
+        "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
         [table],
     )
-    return [row[0] for row in cur.fetchall()]
+    return dict(cur.fetchall())
 
 
 def _lock(cur: psycopg.Cursor, *parts: object) -> None:
@@ -220,7 +235,7 @@ class PostgresWarehouse:
                 _lock(cur, table, *key.values())
                 delete = pgsql.SQL("DELETE FROM {} WHERE {}").format(_ident(table), where)
                 cur.execute(delete, list(key.values()))
-                counts[table] = _copy(cur, table, frame.reindex(columns=_column_names(cur, table)))
+                counts[table] = _copy(cur, table, frame)
         return counts
 
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
