@@ -30,6 +30,12 @@ def test_materialise_one_year(tmp_path) -> None:
         run_config={"ops": {"joblines_assets": {"config": config}}},
     )
     assert result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert (check.check_name, check.passed, check.metadata["lines"].value) == (
+        "gx_joblines_complete",
+        True,
+        4,
+    )
     con = duckdb.connect(str(path))
     try:
         assert con.execute("SELECT count(DISTINCT line_id) FROM joblines_lines").fetchone()[0] == 4

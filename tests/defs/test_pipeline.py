@@ -167,7 +167,10 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     pd.testing.assert_series_equal(ledger_hours, expected, check_names=False, check_dtype=False)
     last = week_by_week["results"][-1]
     checks = {e.check_name: e.passed for e in last.get_asset_check_evaluations()}
-    assert [checks[name] for name in ("no_hard_violations", "cover_met", "contracts_hold")] == [True] * 3
+    names = ("no_hard_violations", "cover_met", "contracts_hold", "gx_roster_week", "gx_fairness_ledger")
+    assert [checks[name] for name in names] == [True] * 5
+    gx = next(e for e in last.get_asset_check_evaluations() if e.check_name == "gx_roster_week")
+    assert gx.metadata["expectations"].value == 10 and gx.metadata["failed_expectations"].value == 0
 
 
 def _cells(frame: pd.DataFrame) -> set[tuple[str, str, str]]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import dagster as dg
 import pandas as pd
 
+from data_contracts.suites import joblines_suite, lines_per_term, validate
 from roster_pipeline.defs.common.partitions import CLINICAL_YEARS, clinical_years
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL, WAREHOUSE_TAGS
 from roster_pipeline.defs.common.resources import WarehouseResource
@@ -26,6 +27,7 @@ from roster_pipeline.joblines.request import (
 )
 
 WEIGHTS = ObjectiveWeights()
+GX_JOBLINES_COMPLETE = "gx_joblines_complete"
 
 
 class CapacityOverride(dg.Config):
@@ -78,6 +80,15 @@ def write_year(warehouse: WarehouseResource, year: str, frames: Mapping[str, pd.
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(["joblines", name], group_name="joblines") for name in JOBLINE_TABLES],
+    check_specs=[
+        dg.AssetCheckSpec(
+            GX_JOBLINES_COMPLETE,
+            asset=["joblines", "lines"],
+            blocking=True,
+            description="Great Expectations: as many lines as requested, each with every term and a "
+            "rotation in each (read back from the warehouse).",
+        )
+    ],
     partitions_def=clinical_years,
     pool=WAREHOUSE_POOL,
 )
@@ -98,6 +109,24 @@ def joblines_assets(context: dg.AssetExecutionContext, config: JoblinesRequest, 
             asset_key=["joblines", name],
             metadata={"rows": dg.MetadataValue.int(counts[f"joblines_{name}"]), "status": status},
         )
+    yield lines_check(warehouse, year, len(outcome.plan.cohort), len(outcome.plan.weeks))
+
+
+def lines_check(warehouse: WarehouseResource, year: str, lines: int, terms: int) -> dg.AssetCheckResult:
+    """The stored year's lines through the job-line suite."""
+    stored = warehouse.open().query("SELECT * FROM joblines_lines WHERE clinical_year = ?", [year])
+    outcome = validate("joblines", lines_per_term(stored), joblines_suite(lines, terms))
+    return dg.AssetCheckResult(
+        asset_key=["joblines", "lines"],
+        check_name=GX_JOBLINES_COMPLETE,
+        passed=outcome.passed,
+        metadata={
+            "lines": lines,
+            "terms": terms,
+            "failed_expectations": len(outcome.failed),
+            "suite": dg.MetadataValue.md(outcome.table().to_markdown(index=False)),
+        },
+    )
 
 
 joblines_job = dg.define_asset_job(

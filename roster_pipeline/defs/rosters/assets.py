@@ -16,7 +16,7 @@ from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
 from roster_pipeline.defs.common.partitions import SINGLE_RUN, weekly_partitions
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
-from roster_pipeline.defs.rosters import dashboard
+from roster_pipeline.defs.rosters import dashboard, quality
 from roster_pipeline.planning.weekly import department_for_week, plan_week, week_monday
 from roster_pipeline.solver import SolveSettings
 
@@ -146,6 +146,7 @@ def _previous_week(context: dg.AssetExecutionContext, wh, week: dt.date, first: 
     check_specs=[
         dg.AssetCheckSpec(NO_HARD_VIOLATIONS, asset="weekly_roster", blocking=True),
         dg.AssetCheckSpec(COVER_MET, asset="weekly_roster", blocking=True),
+        *quality.CHECK_SPECS,
     ],
     description="One CP-SAT solve per week (Monday to Sunday), with the previous weeks' roster as "
     "history and the fairness ledger's balances carried forward; written to the warehouse (roster "
@@ -247,6 +248,7 @@ def weekly_roster(
                     "below_target": int((cover["assigned"] < cover["target"]).sum()),
                 },
             ),
+            *quality.roster_checks(wh, [p.week_start for p in plans], tables["leave"]),
         ],
     )
 
