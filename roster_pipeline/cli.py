@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from roster_pipeline.core.warehouse.cli import register_cli as register_warehouse
 from roster_pipeline.explain.cli import register_cli as register_ask
 from roster_pipeline.joblines.cli import register_cli as register_joblines
 from roster_pipeline.living.cli import register_cli as register_living
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_joblines(sub)
     register_living(sub)
     register_ask(sub)
+    register_warehouse(sub)
     return parser
 
 

@@ -4,12 +4,14 @@ cluster (conftest's `warehouse` fixture), and the Postgres privileges are tested
 from __future__ import annotations
 
 import datetime as dt
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import psycopg
 import pytest
 
+from roster_pipeline.cli import main
 from roster_pipeline.core.warehouse import (
     APPEND_ONLY,
     FACT_TABLES,
@@ -174,3 +176,29 @@ def test_postgres_roles_keep_the_audit_log_insert_only(postgres_url: str) -> Non
     assert sorted(reader.query("SELECT actor FROM audit_log")["actor"]) == ["pipeline", "web"]
     assert sorted(set(reader.query("SELECT registrar_id FROM roster_assignments")["registrar_id"])) == ["R1"]
     assert provision(postgres_url, roles)  # idempotent: a second run changes nothing and succeeds
+
+
+def test_cli_provisions_roles_without_printing_secrets(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROSTER_WAREHOUSE_ADMIN_URL", postgres_url)
+    monkeypatch.setenv("ROSTER_WRITER_PASSWORD", "writer-secret-1")
+    assert main(["warehouse", "provision", "--writer", "etl", "--reader", "web"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"writer": "etl", "reader": "web", "grants": 14}
+    assert "secret" not in out + err and postgres_url not in out + err
+    writer_url = postgres_url.replace("postgres@", "etl:writer-secret-1@", 1)
+    open_warehouse(writer_url).append({"audit_log": audit_row("etl")})
+    assert main(["warehouse", "tables", "--warehouse", writer_url]) == 0
+    assert {"table": "audit_log", "rows": 1} in [
+        json.loads(line) for line in capsys.readouterr().out.splitlines()
+    ]
+    monkeypatch.delenv("ROSTER_WAREHOUSE_ADMIN_URL")
+    assert main(["warehouse", "provision"]) == 2
+    assert "ROSTER_WAREHOUSE_ADMIN_URL" in capsys.readouterr().err
+
+
+def test_cli_tables_refuses_a_missing_file_and_writes_nothing(tmp_path, capsys) -> None:
+    missing = tmp_path / "none.duckdb"
+    assert main(["warehouse", "tables", "--warehouse", str(missing)]) == 2
+    assert "no warehouse at" in capsys.readouterr().err and not missing.exists()
