@@ -9,7 +9,8 @@ WEEKS := 4
 RULES := au-vic
 TIME_LIMIT := 30
 
-.PHONY: install demo roster-demo test lint bench clean pipeline ui
+.PHONY: install demo roster-demo test lint bench clean pipeline ui postgres-up postgres-down \
+	pipeline-postgres production
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,9 +72,43 @@ pipeline: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/pipeline-sample/registrars
 		$(PIPELINE_ENV) $(BIN)/dagster asset materialize -m roster_pipeline.definitions \
 			--select fairness_dashboard --partition $$week || exit 1; \
 	done
-	@echo "warehouse: $(OUT)/warehouse.duckdb; run history: $(DAGSTER_HOME) (see it with make ui)"
+	@if [ -n "$$ROSTER_WAREHOUSE_URL" ]; then w="Postgres at ROSTER_WAREHOUSE_URL"; else w=$(OUT)/warehouse.duckdb; fi; \
+		echo "warehouse: $$w; run history: $(DAGSTER_HOME) (see it with make ui)"
 
 # The Dagster UI (and daemon, for schedules and UI backfills) on http://127.0.0.1:3000
 ui: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/pipeline-sample/registrars.csv
 	$(PIPELINE_ENV) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+
+# ---- Postgres (docs/deploy.md). A throwaway local cluster in out/pgdata on 127.0.0.1:$(PG_PORT),
+# started as the unprivileged `postgres` user when run as root (PostgreSQL refuses root).
+PG_PORT := 55432
+PG_DATA := $(OUT)/pgdata
+PG_ADMIN := postgresql://postgres@127.0.0.1:$(PG_PORT)
+PROD_HOME := $(CURDIR)/.dagster_prod
+PROD_ENV := DAGSTER_HOME=$(PROD_HOME) DAGSTER_PG_USER=postgres DAGSTER_PG_PASSWORD= \
+	DAGSTER_PG_HOST=127.0.0.1 DAGSTER_PG_PORT=$(PG_PORT) DAGSTER_PG_DB=dagster \
+	ROSTER_WAREHOUSE_URL=$(PG_ADMIN)/roster
+
+postgres-up:
+	@mkdir -p $(OUT) && chmod 755 $(OUT)
+	@deploy/local-postgres.sh status $(PG_DATA) >/dev/null 2>&1 || deploy/local-postgres.sh start $(PG_DATA) $(PG_PORT)
+	@for db in roster dagster; do deploy/local-postgres.sh createdb $(PG_DATA) $(PG_PORT) $$db; done
+
+postgres-down:
+	deploy/local-postgres.sh stop $(PG_DATA)
+
+# The whole pipeline into the local Postgres warehouse (database `roster`), Dagster's runs in
+# Postgres too (database `dagster`): the same rows as `make pipeline` on DuckDB.
+pipeline-postgres: install postgres-up
+	mkdir -p $(PROD_HOME) && cp deploy/production/dagster.yaml $(PROD_HOME)/dagster.yaml
+	$(PROD_ENV) $(MAKE) pipeline DAGSTER_HOME=$(PROD_HOME)
+	$(PROD_ENV) $(BIN)/roster warehouse tables
+
+# The production shape on one machine: the daemon (queued runs, schedules, sensors, backfills) and
+# the webserver, both on the Postgres instance, on http://127.0.0.1:3000. Ctrl-C stops both.
+production: install postgres-up $(OUT)/pipeline-sample/registrars.csv
+	mkdir -p $(PROD_HOME) && cp deploy/production/dagster.yaml $(PROD_HOME)/dagster.yaml
+	$(PROD_ENV) $(PIPELINE_ENV) $(BIN)/dagster-daemon run -w workspace.yaml & \
+	trap 'kill $$!' EXIT INT TERM; \
+	$(PROD_ENV) $(PIPELINE_ENV) $(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster for tests, benchmarks and `make pipeline-postgres`.
 #   deploy/local-postgres.sh start DIR PORT   initdb (first time) and start on 127.0.0.1:PORT
 #   deploy/local-postgres.sh stop DIR         stop it (the data stays in DIR)
+#   deploy/local-postgres.sh status DIR       exit 0 when it is running
+#   deploy/local-postgres.sh createdb DIR PORT NAME   create database NAME unless it exists
 # Local trust authentication on loopback only, no Unix socket. PostgreSQL refuses to run as root,
 # so as root the cluster is owned and run by the unprivileged `postgres` user (Debian's package
 # creates it). The superuser is `postgres`: postgresql://postgres@127.0.0.1:PORT/postgres
@@ -32,6 +34,15 @@ start)
     ;;
 stop)
     as_owner "$bindir/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
+    ;;
+status)
+    as_owner "$bindir/pg_ctl" -D "$dir" status >/dev/null
+    ;;
+createdb)
+    name=${4:?database name}
+    as_owner "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+        || as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name"
     ;;
 *) echo "unknown action $action" >&2; exit 2 ;;
 esac
