@@ -51,32 +51,34 @@ PIPELINE_WEEKS := 2026-10-05 2026-10-12 2026-10-19 2026-10-26
 PIPELINE_START := $(firstword $(PIPELINE_WEEKS))
 PIPELINE_END := $(lastword $(PIPELINE_WEEKS))
 PIPELINE_TIME_LIMIT := 3
+# partitions are department|week; the department is named by its folder
+PIPELINE_DEPARTMENT := pipeline-sample
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
-PIPELINE_ENV := ROSTER_DEPARTMENT=$(OUT)/pipeline-sample ROSTER_DUCKDB=$(OUT)/warehouse.duckdb \
+PIPELINE_ENV := ROSTER_DEPARTMENT=$(OUT)/$(PIPELINE_DEPARTMENT) ROSTER_DUCKDB=$(OUT)/warehouse.duckdb \
 	ROSTER_RULES=$(RULES) ROSTER_TIME_LIMIT=$(PIPELINE_TIME_LIMIT) ROSTER_FIRST_WEEK=$(PIPELINE_START)
 
 $(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp deploy/dagster.yaml $@
 
-$(OUT)/pipeline-sample/registrars.csv: | $(STAMP)
+$(OUT)/$(PIPELINE_DEPARTMENT)/registrars.csv: | $(STAMP)
 	$(BIN)/roster sample --registrars 45 --sites 3 --weeks $(WEEKS) --start $(PIPELINE_START) --seed 7 \
-		--out $(OUT)/pipeline-sample
+		--out $(OUT)/$(PIPELINE_DEPARTMENT)
 
 # Materialise the whole pipeline for the sample department on DuckDB, with no daemon: contracts,
 # the 4 weekly solves in order and the SQL models in one run, then one dashboard run per week.
-pipeline: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/pipeline-sample/registrars.csv
+pipeline: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/$(PIPELINE_DEPARTMENT)/registrars.csv
 	$(PIPELINE_ENV) $(BIN)/dagster asset materialize -m roster_pipeline.definitions \
-		--select 'not group:dashboards and not group:joblines and not group:repairs' --partition-range $(PIPELINE_START)...$(PIPELINE_END)
+		--select 'not group:dashboards and not group:joblines and not group:repairs' --partition-range '$(PIPELINE_DEPARTMENT)|$(PIPELINE_START)...$(PIPELINE_DEPARTMENT)|$(PIPELINE_END)'
 	for week in $(PIPELINE_WEEKS); do \
 		$(PIPELINE_ENV) $(BIN)/dagster asset materialize -m roster_pipeline.definitions \
-			--select fairness_dashboard --partition $$week || exit 1; \
+			--select fairness_dashboard --partition "$(PIPELINE_DEPARTMENT)|$$week" || exit 1; \
 	done
 	@if [ -n "$$ROSTER_WAREHOUSE_URL" ]; then w="Postgres at ROSTER_WAREHOUSE_URL"; else w=$(OUT)/warehouse.duckdb; fi; \
 		echo "warehouse: $$w; run history: $(DAGSTER_HOME) (see it with make ui)"
 
 # The Dagster UI (and daemon, for schedules and UI backfills) on http://127.0.0.1:3000
-ui: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/pipeline-sample/registrars.csv
+ui: install $(DAGSTER_HOME)/dagster.yaml $(OUT)/$(PIPELINE_DEPARTMENT)/registrars.csv
 	$(PIPELINE_ENV) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 
@@ -107,7 +109,7 @@ pipeline-postgres: install postgres-up
 
 # The production shape on one machine: the daemon (queued runs, schedules, sensors, backfills) and
 # the webserver, both on the Postgres instance, on http://127.0.0.1:3000. Ctrl-C stops both.
-production: install postgres-up $(OUT)/pipeline-sample/registrars.csv
+production: install postgres-up $(OUT)/$(PIPELINE_DEPARTMENT)/registrars.csv
 	mkdir -p $(PROD_HOME) && cp deploy/production/dagster.yaml $(PROD_HOME)/dagster.yaml
 	$(PROD_ENV) $(PIPELINE_ENV) $(BIN)/dagster-daemon run -w workspace.yaml & \
 	trap 'kill $$!' EXIT INT TERM; \

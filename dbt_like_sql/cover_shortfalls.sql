@@ -1,5 +1,6 @@
 -- Cover demands (date, shift, skill) staffed below their minimum or target.
 select
+    department,
     week_start,
     date,
     site,
@@ -12,4 +13,4 @@ select
     greatest(target - assigned, 0) as below_target
 from cover_status
 where assigned < target
-order by date, site, shift
+order by department, date, site, shift

@@ -1,6 +1,7 @@
 -- Cumulative fairness per registrar up to each week: running totals of the weekly counts and of
 -- the deviations from fair share, next to the solver's carried balances from the ledger.
 select
+    w.department,
     w.week_start,
     w.registrar_id,
     sum(w.nights) over running as nights_to_date,
@@ -16,5 +17,5 @@ select
     l.hours_balance
 from fairness_weekly as w
 join fairness_ledger as l
-    on l.week_start = w.week_start and l.registrar_id = w.registrar_id
-window running as (partition by w.registrar_id order by w.week_start rows between unbounded preceding and current row)
+    on l.department = w.department and l.week_start = w.week_start and l.registrar_id = w.registrar_id
+window running as (partition by w.department, w.registrar_id order by w.week_start rows between unbounded preceding and current row)

@@ -42,6 +42,31 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     raise ValueError(f"{path}: expected an .xlsx workbook or a folder of CSV files")
 
 
+def is_department(path: str | Path) -> bool:
+    """Whether `path` is one department: a workbook, or a folder with registrars.csv or department.xlsx."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / "registrars.csv").is_file() or (path / WORKBOOK).is_file()
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def department_name(path: str | Path) -> str:
+    """The name a department is kept under (versions, warehouse rows, partitions): its folder's
+    name, or for a workbook the name of the folder it is in."""
+    resolved = Path(path).resolve()
+    return resolved.parent.name if resolved.suffix.lower() in EXCEL_SUFFIXES else resolved.name
+
+
+def departments_at(path: str | Path) -> dict[str, Path]:
+    """The departments a path holds, by name: the path itself when it is one department, else each
+    department folder or workbook directly inside it (sorted). Empty when there are none."""
+    path = Path(path)
+    if is_department(path) or not path.is_dir():
+        return {department_name(path): path}
+    found = [child for child in sorted(path.iterdir()) if is_department(child)]
+    return {child.stem if child.is_file() else child.name: child for child in found}
+
+
 def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
     """The department's `*.csv` files in a folder (table name = file stem).
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from roster_pipeline.core.department_io import department_name
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.core.warehouse import Warehouse
@@ -79,8 +80,7 @@ class PublishOutcome:
 
 def department_key(path: str | Path) -> str:
     """The name a department's versions are kept under: its folder's (or workbook's) name."""
-    resolved = Path(path).resolve()
-    return resolved.parent.name if resolved.suffix == ".xlsx" else resolved.name
+    return department_name(path)
 
 
 def roster_rows(roster: pd.DataFrame) -> pd.DataFrame:

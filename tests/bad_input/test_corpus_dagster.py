@@ -53,7 +53,7 @@ def materialise(case: dict, tmp: Path) -> dg.ExecuteInProcessResult:
         pack.write_bytes(case["pack"].encode(case.get("pack_encoding", "utf-8")))
         return dg.materialize(
             [weekly_roster],
-            partition_key=FIRST_WEEK,
+            partition_key=f"sample|{FIRST_WEEK}",
             resources=resources(department, tmp / "w.duckdb", pack),
             raise_on_error=False,
         )

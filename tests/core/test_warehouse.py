@@ -53,38 +53,49 @@ def table(wh: Warehouse, name: str) -> pd.DataFrame:
 
 def test_a_week_is_replaced_and_a_rerun_is_row_identical(warehouse: Warehouse) -> None:
     first = {"roster_assignments": assignments(WEEK, ["R1", "R2"]), "solve_runs": run(WEEK)}
-    counts = warehouse.replace_week(WEEK, first)
+    counts = warehouse.replace_week("ed", WEEK, first)
     assert counts["roster_assignments"] == 14 and counts["solve_runs"] == 1 and counts["cover_status"] == 0
     before = {name: table(warehouse, name) for name in FACT_TABLES}
-    warehouse.replace_week(WEEK, first)
+    warehouse.replace_week("ed", WEEK, first)
     for name in FACT_TABLES:
         pd.testing.assert_frame_equal(table(warehouse, name), before[name])
-    warehouse.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R3"])})
+    warehouse.replace_week("ed", WEEK, {"roster_assignments": assignments(WEEK, ["R3"])})
     assert sorted(set(table(warehouse, "roster_assignments").registrar_id)) == ["R3"]
     assert table(warehouse, "solve_runs").empty  # a table not given is cleared for the week
 
 
-def test_other_weeks_are_left_alone(warehouse: Warehouse) -> None:
+def test_other_weeks_and_departments_are_left_alone(warehouse: Warehouse) -> None:
     later = WEEK + dt.timedelta(days=7)
-    warehouse.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R1"])})
-    warehouse.replace_week(later, {"roster_assignments": assignments(later, ["R2"])})
-    warehouse.replace_week(later, {"roster_assignments": assignments(later, ["R3"])})
+    warehouse.replace_week("ed", WEEK, {"roster_assignments": assignments(WEEK, ["R1"])})
+    warehouse.replace_week("ed", later, {"roster_assignments": assignments(later, ["R2"])})
+    warehouse.replace_week("ed", later, {"roster_assignments": assignments(later, ["R3"])})
+    warehouse.replace_week("icu", later, {"roster_assignments": assignments(later, ["R9"])})
     rows = table(warehouse, "roster_assignments")
-    assert rows.groupby("registrar_id").size().to_dict() == {"R1": 7, "R3": 7}
+    assert rows.groupby(["department", "registrar_id"]).size().to_dict() == {
+        ("ed", "R1"): 7,
+        ("ed", "R3"): 7,
+        ("icu", "R9"): 7,
+    }  # a department's week is its own partition
 
 
 def test_a_failed_write_leaves_the_previous_rows(warehouse: Warehouse) -> None:
-    warehouse.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R1"]), "solve_runs": run(WEEK)})
+    warehouse.replace_week(
+        "ed", WEEK, {"roster_assignments": assignments(WEEK, ["R1"]), "solve_runs": run(WEEK)}
+    )
     before = {name: table(warehouse, name) for name in FACT_TABLES}
     broken = assignments(WEEK, ["R9"]).assign(date="not a date")  # fails inside the transaction
     with pytest.raises(Exception):  # noqa: B017 - each engine raises its own conversion error
-        warehouse.replace_week(WEEK, {"solve_runs": run(WEEK, "FEASIBLE"), "roster_assignments": broken})
+        warehouse.replace_week(
+            "ed", WEEK, {"solve_runs": run(WEEK, "FEASIBLE"), "roster_assignments": broken}
+        )
     for name in FACT_TABLES:
         pd.testing.assert_frame_equal(table(warehouse, name), before[name])
 
 
 def test_rows_come_back_typed_alike(warehouse: Warehouse) -> None:
-    warehouse.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R1"]), "solve_runs": run(WEEK)})
+    warehouse.replace_week(
+        "ed", WEEK, {"roster_assignments": assignments(WEEK, ["R1"]), "solve_runs": run(WEEK)}
+    )
     rows = warehouse.query("SELECT * FROM roster_assignments WHERE week_start = ? ORDER BY date", [WEEK])
     assert len(rows) == 7 and rows["date"].iloc[0] == pd.Timestamp(WEEK)
     assert str(rows["date"].dtype).startswith("datetime64") and rows["hours"].dtype == float
@@ -107,7 +118,7 @@ def test_a_table_made_from_a_frame_keeps_its_types(warehouse: Warehouse) -> None
 
 
 def test_models_are_rebuilt_and_append_only_tables_refuse_it(warehouse: Warehouse) -> None:
-    warehouse.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R1", "R2"])})
+    warehouse.replace_week("ed", WEEK, {"roster_assignments": assignments(WEEK, ["R1", "R2"])})
     sql = "SELECT registrar_id, count(*) AS shifts FROM roster_assignments GROUP BY registrar_id"
     assert warehouse.build_model("shifts_per_registrar", sql) == 2
     assert warehouse.build_model("shifts_per_registrar", sql + " HAVING count(*) > 100") == 0
@@ -124,7 +135,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(warehouse: Warehouse) -> 
 
     def write(week: dt.date) -> None:
         open_warehouse(location(warehouse)).replace_week(
-            week, {"roster_assignments": assignments(week, ["R1", "R2", "R3"]), "solve_runs": run(week)}
+            "ed", week, {"roster_assignments": assignments(week, ["R1", "R2", "R3"]), "solve_runs": run(week)}
         )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -158,7 +169,7 @@ def test_postgres_roles_keep_the_audit_log_insert_only(postgres_url: str) -> Non
     provision(postgres_url, roles)
     writer = open_warehouse(role_url(postgres_url, roles.writer))
     reader = open_warehouse(role_url(postgres_url, roles.reader))
-    writer.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R1"])})
+    writer.replace_week("ed", WEEK, {"roster_assignments": assignments(WEEK, ["R1"])})
     writer.append({"audit_log": audit_row("pipeline")})
     reader.append({"audit_log": audit_row("web")})
     assert sorted(reader.query("SELECT actor FROM audit_log")["actor"]) == ["pipeline", "web"]
@@ -172,7 +183,7 @@ def test_postgres_roles_keep_the_audit_log_insert_only(postgres_url: str) -> Non
             with psycopg.connect(url) as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(statement)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        reader.replace_week(WEEK, {"roster_assignments": assignments(WEEK, ["R2"])})
+        reader.replace_week("ed", WEEK, {"roster_assignments": assignments(WEEK, ["R2"])})
     assert sorted(reader.query("SELECT actor FROM audit_log")["actor"]) == ["pipeline", "web"]
     assert sorted(set(reader.query("SELECT registrar_id FROM roster_assignments")["registrar_id"])) == ["R1"]
     assert provision(postgres_url, roles)  # idempotent: a second run changes nothing and succeeds

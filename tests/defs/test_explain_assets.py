@@ -71,7 +71,9 @@ def test_digest_assets_write_the_warehouse_and_show_markdown(
     instance = dg.DagsterInstance.ephemeral()
     assets = [weekly_roster, weekly_manager_digest, registrar_notices]
     for _ in range(2):  # a re-run replaces the week's rows
-        result = dg.materialize(assets, partition_key=WEEK, resources=resources, instance=instance)
+        result = dg.materialize(
+            assets, partition_key=f"sample|{WEEK}", resources=resources, instance=instance
+        )
         assert result.success
     digest = result.asset_materializations_for_node("weekly_manager_digest")[0].metadata
     assert digest["source"].value == "template"
@@ -129,7 +131,7 @@ def test_the_api_key_leaks_nowhere(
     with caplog.at_level(logging.DEBUG):
         result = dg.materialize(
             [weekly_roster, weekly_manager_digest, registrar_notices],
-            partition_key=WEEK,
+            partition_key=f"sample|{WEEK}",
             resources=resources,
             instance=instance,
             run_config={"resources": {"claude": {"config": claude_config}}},

@@ -29,6 +29,7 @@ from data_contracts import validate_department
 from roster_pipeline.core.department_io import read_tables
 from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse, open_warehouse
 from roster_pipeline.definitions import defs
+from roster_pipeline.defs.common.partitions import partition_key
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule
 from roster_pipeline.defs.sql_models.assets import referenced_tables
@@ -38,6 +39,7 @@ from roster_pipeline.planning.weekly import department_for_week
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 WEEKS = ["2026-10-05", "2026-10-12", "2026-10-19"]
+DEPARTMENT = "sample"  # the sample's folder name: partitions are department|week
 TIME_LIMIT = 0.5
 JOB = "weekly_roster_job"
 VOLATILE = ("run_id", "seconds")  # solve_runs columns that differ between identical runs
@@ -87,10 +89,14 @@ def _snapshot(database: Path) -> dict[str, pd.DataFrame]:
     return {t: _table(database, f"SELECT * FROM {t} ORDER BY ALL") for t in FACT_TABLES}
 
 
-def _run(partition: str, resources: dict, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+def _run(week: str, resources: dict, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    """The weekly job for the sample department's `week` (partition key sample|week)."""
     job = defs.resolve_job_def(JOB)
     return job.execute_in_process(
-        partition_key=partition, resources=resources, instance=instance, raise_on_error=False
+        partition_key=partition_key(DEPARTMENT, week),
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
     )
 
 
@@ -142,7 +148,7 @@ def test_schedule_plans_the_week_four_weeks_ahead() -> None:
         repository_def=defs.get_repository_def(), scheduled_execution_time=when
     )
     requests = weekly_planning_schedule.evaluate_tick(context).run_requests
-    assert [r.partition_key for r in requests] == ["2026-12-21"]
+    assert [r.partition_key for r in requests] == ["sample|2026-12-21"]  # one run per department
 
 
 def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
@@ -341,7 +347,7 @@ def cli_backfill(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         # the dashboard runs one week per run (per-week metadata); job lines are yearly
         "not group:dashboards and not group:joblines and not group:repairs",
         "--partition-range",
-        f"{WEEKS[0]}...{WEEKS[-1]}",
+        f"{DEPARTMENT}|{WEEKS[0]}...{DEPARTMENT}|{WEEKS[-1]}",
     ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -484,13 +490,15 @@ def test_webserver_graphql_lists_assets_and_materialisations(cli_backfill: dict)
     keys = {"/".join(node["assetKey"]["path"]) for node in data["assetNodes"]}
     assert {"weekly_roster", "fairness_dashboard", "ingest/registrars", "fairness_weekly"} <= keys
     partitions = {m["partition"] for m in data["assetOrError"]["assetMaterializations"]}
-    assert set(WEEKS) <= partitions
+    assert {f"{DEPARTMENT}|{week}" for week in WEEKS} <= partitions
 
 
 def test_a_week_after_a_broken_week_fails(sample: Path, tmp_path: Path, monkeypatch) -> None:
     database = tmp_path / "broken.duckdb"
     broken = pd.DataFrame([{"status": "FEASIBLE", "hard_violations": 2, "input_hash": "x"}])
-    DuckDBWarehouse(database).replace_week(dt.date.fromisoformat(WEEKS[0]), {"solve_runs": broken})
+    DuckDBWarehouse(database).replace_week(
+        DEPARTMENT, dt.date.fromisoformat(WEEKS[0]), {"solve_runs": broken}
+    )
     monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path / "home")))
     with dg.DagsterInstance.get() as instance:
         result = _run(WEEKS[1], _resources(sample, database), instance)

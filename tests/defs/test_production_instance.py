@@ -96,7 +96,7 @@ def test_the_daemon_runs_a_backfill_in_order_on_postgres(production: dict) -> No
         "-j",
         "weekly_roster_job",
         "--partitions",
-        ",".join(WEEKS),
+        ",".join(f"sample|{week}" for week in WEEKS),
         "--noprompt",
     )
     assert backfill.returncode == 0, backfill.stderr[-2000:]
@@ -120,14 +120,14 @@ def test_the_daemon_runs_a_backfill_in_order_on_postgres(production: dict) -> No
     finally:
         daemon.terminate()
         daemon.wait(timeout=60)
-    assert runs == [(week, "SUCCESS") for week in WEEKS]  # queued, launched and finished in order
+    assert runs == [(f"sample|{week}", "SUCCESS") for week in WEEKS]  # queued, launched, done in order
     wh = open_warehouse(production["warehouse"])
     per_week = wh.query("SELECT week_start, count(*) AS n FROM solve_runs GROUP BY 1 ORDER BY 1")
     assert [str(w.date()) for w in per_week["week_start"]] == WEEKS and set(per_week["n"]) == {1}
     with psycopg.connect(production["instance"]) as con:
-        tags = dict(
-            con.execute(
-                "SELECT key, value FROM run_tags WHERE key LIKE 'roster/%%' GROUP BY key, value"
-            ).fetchall()
+        query = (
+            "SELECT key, value FROM run_tags "
+            "WHERE key IN ('roster/warehouse', 'dagster/partition/department') GROUP BY key, value"
         )
-    assert tags == {"roster/warehouse": "postgres", "roster/department": "sample"}
+        tags = dict(con.execute(query).fetchall())
+    assert tags == {"roster/warehouse": "postgres", "dagster/partition/department": "sample"}

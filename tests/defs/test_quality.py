@@ -53,12 +53,13 @@ def week(monday: dt.date, registrar: str) -> dict[str, pd.DataFrame]:
 
 
 def test_a_stored_week_on_leave_fails_the_roster_check(warehouse: Warehouse) -> None:
-    warehouse.replace_week(W1, week(W1, "R2"))  # before R2's leave: fine
-    warehouse.replace_week(W2, week(W2, "R2"))  # three days of it on approved leave
-    roster, ledger = roster_checks(warehouse, [W1, W2], LEAVE)
+    warehouse.replace_week("ed", W1, week(W1, "R2"))  # before R2's leave: fine
+    warehouse.replace_week("ed", W2, week(W2, "R2"))  # three days of it on approved leave
+    warehouse.replace_week("icu", W2, week(W2, "R2"))  # another department's R2: no leave there
+    roster, ledger = roster_checks(warehouse, {"ed": ([W1, W2], LEAVE), "icu": ([W2], LEAVE.head(0))})
     assert (roster.check_name, roster.passed) == (GX_ROSTER_WEEK, False)
-    assert roster.metadata["failed_weeks"].value == "2027-02-08"
+    assert roster.metadata["failed_weeks"].value == "ed 2027-02-08"
     assert roster.metadata["failed_expectations"].value == 1
-    assert "no assignment on approved leave" in roster.metadata["week 2027-02-08"].value
+    assert "no assignment on approved leave" in roster.metadata["ed 2027-02-08"].value
     assert (ledger.check_name, ledger.passed) == (GX_FAIRNESS_LEDGER, True)
-    assert roster_checks(warehouse, [W1], LEAVE)[0].passed
+    assert roster_checks(warehouse, {"ed": ([W1], LEAVE)})[0].passed

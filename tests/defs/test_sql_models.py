@@ -8,6 +8,7 @@ compares the model's rows with numbers worked out in the comments below.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import dagster as dg
@@ -103,6 +104,7 @@ def _build(location: str) -> str:
     """A warehouse with the hand-made fact rows, and every SQL model built by the `sql_models` asset."""
     wh = open_warehouse(location)
     wh.replace_week(
+        "ed",
         W1,
         {
             "fairness_ledger": _ledger(W1, LEDGER_W1),
@@ -111,8 +113,12 @@ def _build(location: str) -> str:
         },
     )
     # a week with no requests: the percentage is undefined, not 0 or 100
-    wh.replace_week(W2, {"fairness_ledger": _ledger(W2, LEDGER_W2), "solve_runs": _solve_run(W2, 0, 0)})
-    wh.replace_week(W3, {"fairness_ledger": _ledger(W3, LEDGER_W3), "solve_runs": _solve_run(W3, 6, 3)})
+    wh.replace_week("ed", W2, {"fairness_ledger": _ledger(W2, LEDGER_W2), "solve_runs": _solve_run(W2, 0, 0)})
+    wh.replace_week("ed", W3, {"fairness_ledger": _ledger(W3, LEDGER_W3), "solve_runs": _solve_run(W3, 6, 3)})
+    # another department in week 1, with week 2's figures: every model works within a department
+    wh.replace_week(
+        "icu", W1, {"fairness_ledger": _ledger(W1, LEDGER_W2), "solve_runs": _solve_run(W1, 2, 2)}
+    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ROSTER_TEST_SQL_MODELS_URL", location)
         result = dg.materialize(
@@ -132,8 +138,10 @@ def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return _build(new_database(request.getfixturevalue("postgres_server")))
 
 
-def _model(location: str, name: str, order: str) -> pd.DataFrame:
-    frame = open_warehouse(location).query(f"SELECT * FROM {name} ORDER BY {order}")
+def _model(location: str, name: str, order: str, department: str = "ed") -> pd.DataFrame:
+    frame = open_warehouse(location).query(
+        f"SELECT * FROM {name} WHERE department = ? ORDER BY {order}", [department]
+    )
     for column in ("week_start", "date"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column]).dt.date
@@ -161,10 +169,27 @@ def test_models_give_identical_rows_on_duckdb_and_postgres(tmp_path: Path, postg
     duck = _build(str(tmp_path / "warehouse.duckdb"))
     postgres = _build(new_database(postgres_server))
     assert set(MODEL_ORDER) == TESTED
-    for name, order in MODEL_ORDER.items():
-        a, b = _model(duck, name, order), _model(postgres, name, order)
-        assert list(a.columns) == list(b.columns) and len(a) == len(b) > 0, name
+    for (name, order), department in itertools.product(MODEL_ORDER.items(), ("ed", "icu")):
+        a, b = _model(duck, name, order, department), _model(postgres, name, order, department)
+        assert list(a.columns) == list(b.columns) and len(a) == len(b), name
+        assert len(a) > 0 or (name, department) == ("cover_shortfalls", "icu"), name
         pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-12, obj=name)
+
+
+def test_models_keep_departments_apart(warehouse: str) -> None:
+    """ICU's week 1 carries week 2's ledger: its shares, spreads and request figures are week 2's
+    numbers, computed among ICU's registrars only, and ED's rows are those tested above."""
+    weekly = _model(warehouse, "fairness_weekly", "registrar_id", "icu")
+    _expect(
+        weekly,
+        {"registrar_id": ["A", "B", "C"], "share": [0.4, 0.2, 0.4], "hours_deviation": [-6.0, 12.0, -6.0]},
+    )
+    spread = _model(warehouse, "fairness_spread_gini", "week_start", "icu")
+    _expect(spread, {"registrars": [3], "hours_spread": [18.0], "gini_hours": [1 / 6]})
+    requests = _model(warehouse, "request_satisfaction", "week_start", "icu")
+    _expect(requests, {"honoured_pct": [100.0], "honoured_pct_to_date": [100.0]})  # not mixed with ED's 75
+    cumulative = _model(warehouse, "fairness_cumulative", "registrar_id", "icu")
+    _expect(cumulative, {"nights_to_date": [1, 1, 1]})  # ICU's running totals start afresh
 
 
 def test_every_model_has_a_value_test() -> None:
@@ -270,15 +295,15 @@ def test_dashboard_leaves_undefined_numbers_out(warehouse: str) -> None:
     """The dashboard's numbers for the hand-made weeks: defined ones as the models give them, the
     undefined ones (no requests in week 2; no fair share in week 3) left out and named, never 0 or 100."""
     wh = open_warehouse(warehouse)
-    first = week_metadata(wh, W1)
+    first = week_metadata(wh, "ed", W1)
     assert first["nights_spread"] == pytest.approx(4 / 3) and first["gini_hours"] == pytest.approx(1 / 3)
     assert first["requests_honoured_pct"] == pytest.approx(75.0) and first["requests"] == "3 of 4 honoured"
     assert first["hard_violations"] == 0 and first["cover_below_min"] == 1
-    second = week_metadata(wh, W2)
+    second = week_metadata(wh, "ed", W2)
     assert "requests_honoured_pct" not in second and second["requests"] == "no requests"
     assert "requests_honoured_pct" in second["not_defined"]
     assert second["weekends_spread"] == pytest.approx(1.0)
-    third = week_metadata(wh, W3)
+    third = week_metadata(wh, "ed", W3)
     for name in ("nights_spread", "weekends_spread", "hours_spread", "gini_hours"):
         assert name not in third and name in third["not_defined"]
     assert third["requests_honoured_pct"] == pytest.approx(50.0)

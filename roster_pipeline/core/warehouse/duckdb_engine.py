@@ -85,12 +85,16 @@ class DuckDBWarehouse:
             for table, cols in TABLES.items():
                 body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+                for name, kind in cols:  # a column added since the file was made (rows before: NULL)
+                    con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
         self._schema_ready = True
 
-    def replace_week(self, week_start: dt.date, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    def replace_week(
+        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
+    ) -> dict[str, int]:
         every = check_fact_tables(frames)
         self.ensure_schema()
-        return self.replace_rows({"week_start": week_start}, every)
+        return self.replace_rows({"department": department, "week_start": week_start}, every)
 
     def replace_rows(
         self,

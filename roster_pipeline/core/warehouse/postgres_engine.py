@@ -154,25 +154,26 @@ class PostgresWarehouse:
         cur.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
         return bool(cur.fetchone()[0])
 
-    def _ensure_tables(self, tables: Mapping[str, Sequence[tuple[str, str]]], append_only: bool) -> None:
-        """Create missing tables (and missing columns of append-only ones) under one DDL lock."""
+    def _ensure_tables(
+        self, tables: Mapping[str, Sequence[tuple[str, str]]], append_only: bool, add_columns: bool = True
+    ) -> None:
+        """Create missing tables and (with `add_columns`) add the columns missing from existing ones
+        (rows before: NULL), under one DDL lock; append-only tables get their refusal trigger."""
         with self.connect() as con, con.cursor() as cur:
             missing = [t for t in tables if not self._table_exists(cur, t)]
-            columns_missing = append_only and self._missing_columns(cur, tables)
-            if not missing and not columns_missing:
+            if not missing and not (add_columns and self._missing_columns(cur, tables)):
                 return
             _lock(cur, "roster-ddl")
             for table in missing:
                 cur.execute(_create_table(table, tables[table]))
                 if append_only:
                     self._guard(cur, table)
-            if append_only:
-                for table, name, kind in self._missing_columns(cur, tables):
-                    cur.execute(
-                        pgsql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
-                            _ident(table), _ident(name), pgsql.SQL(postgres_type(kind))
-                        )
+            for table, name, kind in self._missing_columns(cur, tables) if add_columns else []:
+                cur.execute(
+                    pgsql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                        _ident(table), _ident(name), pgsql.SQL(postgres_type(kind))
                     )
+                )
 
     def _missing_columns(
         self, cur: psycopg.Cursor, tables: Mapping[str, Sequence[tuple[str, str]]]
@@ -211,10 +212,12 @@ class PostgresWarehouse:
             self._ensure_tables(TABLES, append_only=False)
             self._schema_ready = True
 
-    def replace_week(self, week_start: dt.date, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    def replace_week(
+        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
+    ) -> dict[str, int]:
         every = check_fact_tables(frames)
         self.ensure_schema()
-        return self.replace_rows({"week_start": week_start}, every)
+        return self.replace_rows({"department": department, "week_start": week_start}, every)
 
     def replace_rows(
         self,
@@ -227,7 +230,7 @@ class PostgresWarehouse:
         refuse_append_only(frames)
         incoming = {table: frame.assign(**key) for table, frame in frames.items()}
         shapes = {t: (schema or {}).get(t) or frame_columns(f) for t, f in incoming.items()}
-        self._ensure_tables(shapes, append_only=False)
+        self._ensure_tables(shapes, append_only=False, add_columns=False)
         where = pgsql.SQL(" AND ").join(pgsql.SQL("{} = %s").format(_ident(column)) for column in key)
         counts: dict[str, int] = {}
         with self.connect() as con, con.cursor() as cur:

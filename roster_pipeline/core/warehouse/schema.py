@@ -15,9 +15,11 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-# table -> (column, SQL type); every table carries week_start, the Monday of the week it belongs to.
+# table -> (column, SQL type); every row carries its department and week_start (the Monday of its
+# week): a partition of the pipeline is one department's week.
 TABLES: dict[str, list[tuple[str, str]]] = {
     "roster_assignments": [
+        ("department", "VARCHAR"),
         ("week_start", "DATE"),
         ("registrar_id", "VARCHAR"),
         ("date", "DATE"),
@@ -28,6 +30,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("hours", "DOUBLE"),
     ],
     "solve_runs": [
+        ("department", "VARCHAR"),
         ("week_start", "DATE"),
         ("status", "VARCHAR"),
         ("objective", "DOUBLE"),
@@ -48,6 +51,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("run_id", "VARCHAR"),
     ],
     "rule_violations": [
+        ("department", "VARCHAR"),
         ("week_start", "DATE"),
         ("rule_id", "VARCHAR"),
         ("rule_type", "VARCHAR"),
@@ -61,6 +65,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("message", "VARCHAR"),
     ],
     "fairness_ledger": [
+        ("department", "VARCHAR"),
         ("week_start", "DATE"),
         ("registrar_id", "VARCHAR"),
         ("fte", "DOUBLE"),
@@ -79,6 +84,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("hours_balance", "DOUBLE"),
     ],
     "cover_status": [
+        ("department", "VARCHAR"),
         ("week_start", "DATE"),
         ("date", "DATE"),
         ("shift", "VARCHAR"),
@@ -190,8 +196,10 @@ class Warehouse(Protocol):
 
     def ensure_schema(self) -> None: ...
 
-    def replace_week(self, week_start: dt.date, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
-        """Delete the week's rows from every fact table and insert `frames`, in one transaction."""
+    def replace_week(
+        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
+    ) -> dict[str, int]:
+        """Delete the department's week from every fact table and insert `frames`, in one transaction."""
         ...
 
     def replace_rows(

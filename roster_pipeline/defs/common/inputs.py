@@ -47,14 +47,16 @@ def contract_failure(problems: list, what: str) -> dg.Failure:
     )
 
 
-def validated_tables(source: DepartmentSource) -> dict[str, pd.DataFrame]:
-    """All department tables through `validate_department`, or a `dg.Failure` listing the problems."""
+def validated_tables(source: DepartmentSource, department: str | None = None) -> dict[str, pd.DataFrame]:
+    """All of a department's tables through `validate_department`, or a `dg.Failure` listing the
+    problems (table, row, column)."""
+    where = source.path if department is None else f"{department} ({source.path})"
     try:
-        return validate_department(source.read_raw())
+        return validate_department(source.read_raw(department))
     except ContractError as err:
-        raise contract_failure(err.problems, f"department {source.path}") from err
+        raise contract_failure(err.problems, f"department {where}") from err
     except (FileNotFoundError, ValueError) as err:  # no department there, or not a workbook/folder
-        raise dg.Failure(description=f"department {source.path}: {err}") from err
+        raise dg.Failure(description=f"department {where}: {err}") from err
 
 
 def rule_pack(name: str) -> RulePack:

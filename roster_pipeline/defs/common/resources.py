@@ -11,17 +11,29 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from roster_pipeline.core.department_io import read_tables
+from roster_pipeline.core.department_io import departments_at, is_department, read_tables
 from roster_pipeline.core.warehouse import DEFAULT_DUCKDB, Warehouse, is_postgres, open_warehouse
 
 
 class DepartmentSource(dg.ConfigurableResource):
-    """The department workbook (`.xlsx`) or a folder of `<table>.csv` files."""
+    """Where departments come from: one department (a workbook `.xlsx` or a folder of `<table>.csv`
+    files), or a folder holding one such folder or workbook per department."""
 
     path: str
 
-    def read_raw(self) -> dict[str, pd.DataFrame]:
-        return read_tables(self.path)
+    def location(self, department: str | None = None) -> str:
+        """The department's workbook or folder. A source that is one department serves it under
+        whatever name its partitions give it; a folder of departments serves each by its name."""
+        if department is None or is_department(self.path):
+            return self.path
+        found = departments_at(self.path)
+        if department not in found:
+            known = ", ".join(found) or "none"
+            raise FileNotFoundError(f"no department {department!r} in {self.path} (found: {known})")
+        return str(found[department])
+
+    def read_raw(self, department: str | None = None) -> dict[str, pd.DataFrame]:
+        return read_tables(self.location(department))
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
-from roster_pipeline.defs.common.partitions import SINGLE_RUN, clinical_years, weekly_partitions
+from roster_pipeline.defs.common.partitions import SINGLE_RUN, by_department, clinical_years, department_weeks
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.explain.resources import ClaudeResource
@@ -23,7 +23,7 @@ from roster_pipeline.explain.digests import manager_digest, registrar_notice
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.explain.jobline_digest import CatalogueMismatch, load_catalogue
 from roster_pipeline.explain.jobline_digest import jobline_digest as compose_jobline_digest
-from roster_pipeline.planning.weekly import department_for_week, week_monday
+from roster_pipeline.planning.weekly import department_for_week
 
 DIGEST_COLUMNS = [
     ("source", "VARCHAR"),
@@ -43,10 +43,16 @@ CALL_COLUMNS = [
     ("stop_reason", "VARCHAR"),
     ("error", "VARCHAR"),
 ]
-# Weekly digests, keyed by week_start and kind; job-line digests, keyed by clinical_year and kind.
+# Weekly digests, keyed by department, week_start and kind; job-line digests, keyed by clinical_year and kind.
 DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
-    "digests": [("week_start", "DATE"), ("kind", "VARCHAR"), ("registrar_id", "VARCHAR"), *DIGEST_COLUMNS],
-    "llm_calls": [("week_start", "DATE"), ("kind", "VARCHAR"), *CALL_COLUMNS],
+    "digests": [
+        ("department", "VARCHAR"),
+        ("week_start", "DATE"),
+        ("kind", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        *DIGEST_COLUMNS,
+    ],
+    "llm_calls": [("department", "VARCHAR"), ("week_start", "DATE"), ("kind", "VARCHAR"), *CALL_COLUMNS],
 }
 JOBLINE_DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
     "jobline_digests": [
@@ -60,10 +66,11 @@ JOBLINE_DIGEST_TABLES: dict[str, list[tuple[str, str]]] = {
 
 
 def write_digest_rows(
-    wh: Any, week: dt.date, kind: str, digests: pd.DataFrame, calls: list[CallRecord]
+    wh: Any, department: str, week: dt.date, kind: str, digests: pd.DataFrame, calls: list[CallRecord]
 ) -> None:
-    """Replace this week's rows of `kind` in `digests` and `llm_calls` (idempotent re-runs)."""
-    replace_digest_rows(wh, {"week_start": week, "kind": kind}, digests, calls, DIGEST_TABLES)
+    """Replace the department week's rows of `kind` in `digests` and `llm_calls` (idempotent re-runs)."""
+    key = {"department": department, "week_start": week, "kind": kind}
+    replace_digest_rows(wh, key, digests, calls, DIGEST_TABLES)
 
 
 def replace_digest_rows(
@@ -93,29 +100,39 @@ def digest_metadata(shown: list[Any], client: ClaudeClient, name: str = "digest"
     }
 
 
-def week_context(department: DepartmentSource, wh: Any, solver: SolverSettings, week: dt.date):
-    """The week's roster as the weekly solve saw it: source tables, history and fairness ledger
+def week_context(source: DepartmentSource, wh: Any, solver: SolverSettings, name: str, week: dt.date):
+    """A department's week as the weekly solve saw it: source tables, history and fairness ledger
     from the warehouse, and the week's assignments."""
     history = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments WHERE date >= ? AND date < ?",
-        [week - dt.timedelta(days=14), week],
+        "SELECT registrar_id, date, shift FROM roster_assignments "
+        "WHERE department = ? AND date >= ? AND date < ?",
+        [name, week - dt.timedelta(days=14), week],
     )
-    ledger = wh.query("SELECT * FROM fairness_ledger WHERE week_start = ?", [week - dt.timedelta(days=7)])
+    ledger = wh.query(
+        "SELECT * FROM fairness_ledger WHERE department = ? AND week_start = ?",
+        [name, week - dt.timedelta(days=7)],
+    )
     assignments = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments WHERE week_start = ?", [week]
+        "SELECT registrar_id, date, shift FROM roster_assignments WHERE department = ? AND week_start = ?",
+        [name, week],
     )
     if assignments.empty:
-        raise dg.Failure(f"no roster in the warehouse for week {week}: materialise weekly_roster first")
-    dept = department_for_week(validated_tables(department), week, history, ledger)
+        raise dg.Failure(
+            f"no roster in the warehouse for {name} week {week}: materialise weekly_roster first"
+        )
+    dept = department_for_week(validated_tables(source, name), week, history, ledger)
     pack = rule_pack(solver.rule_pack)
     return RosterContext(dept, pack, Horizon(week, 1), normalise_assignments(assignments))
 
 
-def _previous_facts(wh: Any, week: dt.date) -> dict[str, Any] | None:
+def _previous_facts(wh: Any, name: str, week: dt.date) -> dict[str, Any] | None:
     if "digests" not in wh.table_names():
         return None
     previous = week - dt.timedelta(days=7)
-    rows = wh.query("SELECT facts_json FROM digests WHERE week_start = ? AND kind = 'manager'", [previous])
+    rows = wh.query(
+        "SELECT facts_json FROM digests WHERE department = ? AND week_start = ? AND kind = 'manager'",
+        [name, previous],
+    )
     return json.loads(rows["facts_json"].iloc[0]) if len(rows) else None
 
 
@@ -139,7 +156,7 @@ def _rows(digests: list[Any], model: str, sub_key: str = "registrar_id") -> pd.D
 
 # What the weekly digest assets share: one run per backfill, after the week's roster.
 WEEKLY_DIGEST_ASSET: dict[str, Any] = {
-    "partitions_def": weekly_partitions,
+    "partitions_def": department_weeks,
     "group_name": "explanations",
     "deps": ["weekly_roster"],
     "kinds": {"duckdb"},
@@ -162,12 +179,13 @@ def _per_week(
     wh = warehouse.open()
     client = claude.client()
     out = []
-    for week in sorted(week_monday(key) for key in context.partition_keys):
-        ctx = week_context(department, wh, solver, week)
-        before = len(client.records)
-        digests = compose(ctx, wh, week, client)
-        write_digest_rows(wh, week, kind, _rows(digests, client.model), client.records[before:])
-        out.append((week, digests))
+    for name, weeks in by_department(context.partition_keys).items():
+        for week in weeks:
+            ctx = week_context(department, wh, solver, name, week)
+            before = len(client.records)
+            digests = compose(ctx, wh, name, week, client)
+            write_digest_rows(wh, name, week, kind, _rows(digests, client.model), client.records[before:])
+            out.append((week, digests))
     return out, client
 
 
@@ -183,8 +201,8 @@ def weekly_manager_digest(
     solver: SolverSettings,
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
-    def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
-        return [manager_digest(ctx, client=client, previous=_previous_facts(wh, week))]
+    def compose(ctx: Any, wh: Any, name: str, week: dt.date, client: ClaudeClient) -> list[Any]:
+        return [manager_digest(ctx, client=client, previous=_previous_facts(wh, name, week))]
 
     by_week, client = _per_week(context, department, warehouse, solver, claude, "manager", compose)
     shown = [digest for _, digests in by_week for digest in digests]
@@ -203,7 +221,7 @@ def registrar_notices(
     solver: SolverSettings,
     claude: ClaudeResource,
 ) -> dg.MaterializeResult:
-    def compose(ctx: Any, wh: Any, week: dt.date, client: ClaudeClient) -> list[Any]:
+    def compose(ctx: Any, wh: Any, name: str, week: dt.date, client: ClaudeClient) -> list[Any]:
         return [registrar_notice(ctx, rid, client=client) for rid in sorted(ctx.department.registrars)]
 
     by_week, client = _per_week(context, department, warehouse, solver, claude, "registrar", compose)

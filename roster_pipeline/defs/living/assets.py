@@ -10,17 +10,17 @@ import datetime as dt
 import dagster as dg
 
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.defs.common.partitions import SINGLE_RUN, weekly_partitions
+from roster_pipeline.defs.common.partitions import SINGLE_RUN, department_week, department_weeks
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
-from roster_pipeline.defs.common.resources import DepartmentSource, WarehouseResource
+from roster_pipeline.defs.common.resources import WarehouseResource
 from roster_pipeline.defs.rosters.assets import weekly_roster
-from roster_pipeline.living.versions import Provenance, create_version, department_key
+from roster_pipeline.living.versions import Provenance, create_version
 
 ACTOR = "dagster weekly_roster_job"
 
 
 @dg.asset(
-    partitions_def=weekly_partitions,
+    partitions_def=department_weeks,
     group_name="living",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
@@ -31,18 +31,21 @@ ACTOR = "dagster weekly_roster_job"
     "records nothing new. Approve and publish with `roster publish --version V`.",
 )
 def draft_roster_version(
-    context: dg.AssetExecutionContext, department: DepartmentSource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     wh = warehouse.open()
-    key = department_key(department.path)
     recorded = {}
-    for week in sorted(dt.date.fromisoformat(k) for k in context.partition_keys):
-        run = wh.query("SELECT * FROM solve_runs WHERE week_start = ?", [week])
+    for key, week in (department_week(k) for k in sorted(context.partition_keys)):
+        run = wh.query("SELECT * FROM solve_runs WHERE department = ? AND week_start = ?", [key, week])
         roster = wh.query(
-            "SELECT registrar_id, date, shift FROM roster_assignments WHERE week_start = ?", [week]
+            "SELECT registrar_id, date, shift FROM roster_assignments "
+            "WHERE department = ? AND week_start = ?",
+            [key, week],
         )
         if run.empty or roster.empty:
-            raise dg.Failure(f"week {week} has no roster in the warehouse: materialise weekly_roster first")
+            raise dg.Failure(
+                f"{key} week {week} has no roster in the warehouse: materialise weekly_roster first"
+            )
         solve = run.iloc[0]
         provenance = Provenance(
             ACTOR,
@@ -54,6 +57,6 @@ def draft_roster_version(
             int(solve["seed"]),
         )
         version = create_version(wh, key, roster, Horizon(week, 1), provenance, dt.datetime.now())
-        recorded[str(week)] = f"{version.version_id} ({version.state})"
-        context.log.info(f"week {week}: roster version {version.version_id}, {version.state}")
+        recorded[f"{key} {week}"] = f"{version.version_id} ({version.state})"
+        context.log.info(f"{key} week {week}: roster version {version.version_id}, {version.state}")
     return dg.MaterializeResult(metadata={"versions": dg.MetadataValue.json(recorded)})

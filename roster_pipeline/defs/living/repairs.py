@@ -6,7 +6,9 @@ repair, its reasons, notices and audit rows live in `roster_pipeline.living`."""
 import datetime as dt
 
 import dagster as dg
+import pandas as pd
 
+from roster_pipeline.core.department_io import departments_at
 from roster_pipeline.core.domain import Department, frame_hash
 from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
@@ -14,7 +16,7 @@ from roster_pipeline.defs.living.assets import draft_roster_version
 from roster_pipeline.living.amendments import published, repair_published
 from roster_pipeline.living.events import department_events
 from roster_pipeline.living.repair import RepairSettings
-from roster_pipeline.living.versions import Provenance, department_key
+from roster_pipeline.living.versions import Provenance
 
 ACTOR = "dagster events_sensor"
 
@@ -34,23 +36,26 @@ def amended_roster_versions(
     warehouse: WarehouseResource,
     solver: SolverSettings,
 ) -> dg.MaterializeResult:
-    tables = validated_tables(department)
     pack = rule_pack(solver.rule_pack)
-    dept = Department(tables)
-    events = department_events(dept)
     wh = warehouse.open()
-    key = department_key(department.path)
-    provenance = Provenance(
-        ACTOR, "repair", pack.id, pack.version, frame_hash(tables), context.run.run_id, solver.seed
-    )
     settings = RepairSettings(seed=solver.seed, deterministic=True)
-    records = repair_published(wh, key, dept, pack, events, provenance, dt.datetime.now(), settings)
-    summaries = [r.summary() for r in records]
-    for summary in summaries:
-        context.log.info(f"repair of {summary['parent']}: {summary}")
+    summaries, events = [], 0
+    for key in departments_at(department.path):
+        tables = validated_tables(department, key)
+        dept = Department(tables)
+        found = department_events(dept)
+        events += len(found)
+        provenance = Provenance(
+            ACTOR, "repair", pack.id, pack.version, frame_hash(tables), context.run.run_id, solver.seed
+        )
+        records = repair_published(wh, key, dept, pack, found, provenance, dt.datetime.now(), settings)
+        for record in records:
+            summary = {"department": key, **record.summary()}
+            context.log.info(f"{key}: repair of {summary['parent']}: {summary}")
+            summaries.append(summary)
     return dg.MaterializeResult(
         metadata={
-            "events": dg.MetadataValue.int(len(events)),
+            "events": dg.MetadataValue.int(events),
             "repairs": dg.MetadataValue.json(summaries),
             "amended_versions": dg.MetadataValue.text(
                 ", ".join(str(s["version"]) for s in summaries if s["version"]) or "none"
@@ -66,17 +71,23 @@ repair_job = dg.define_asset_job("repair_job", selection=[amended_roster_version
 def events_sensor(
     context: dg.SensorEvaluationContext, department: DepartmentSource, warehouse: WarehouseResource
 ) -> dg.SensorResult | dg.SkipReason:
-    """A repair run when the department's events change and a published version exists."""
-    try:
-        tables = validated_tables(department)
-    except dg.Failure as failure:
-        return dg.SkipReason(f"the department does not pass its contracts: {failure.description}")
-    events = tables.get("events")
-    if events is None or events.empty:
-        return dg.SkipReason("no events")
-    fingerprint = frame_hash({"events": events})
+    """A repair run when any department's events change and it has a published version."""
+    fingerprints, waiting = {}, []
+    for key in departments_at(department.path):
+        try:
+            tables = validated_tables(department, key)
+        except dg.Failure as failure:
+            return dg.SkipReason(f"{key} does not pass its contracts: {failure.description}")
+        events = tables.get("events")
+        if events is None or events.empty:
+            continue
+        if published(warehouse.open(), key):
+            fingerprints[key] = frame_hash({"events": events})
+        else:
+            waiting.append(key)
+    if not fingerprints:
+        return dg.SkipReason("no published roster version to repair yet" if waiting else "no events")
+    fingerprint = frame_hash({name: pd.DataFrame({"hash": [h]}) for name, h in sorted(fingerprints.items())})
     if fingerprint == context.cursor:
         return dg.SkipReason("no new events since the last repair")
-    if not published(warehouse.open(), department_key(department.path)):
-        return dg.SkipReason("no published roster version to repair yet")
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)

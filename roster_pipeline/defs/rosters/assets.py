@@ -13,7 +13,14 @@ import pandas as pd
 
 from roster_pipeline.core.domain import frame_hash
 from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
-from roster_pipeline.defs.common.partitions import SINGLE_RUN, weekly_partitions
+from roster_pipeline.defs.common.partitions import (
+    PREVIOUS_WEEK,
+    SINGLE_RUN,
+    by_department,
+    department_week,
+    department_weeks,
+    weekly_partitions,
+)
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters import dashboard, quality
@@ -52,97 +59,105 @@ DEPARTMENT_SPEC = dg.AssetSpec(
 @dg.multi_asset(
     specs=[*INGEST_SPECS, DEPARTMENT_SPEC],
     check_specs=[dg.AssetCheckSpec(CONTRACTS_HOLD, asset="validated_department", blocking=True)],
+    partitions_def=department_weeks,
     backfill_policy=SINGLE_RUN,
     name="ingest_department",
 )
-def ingest_department(department: DepartmentSource):
+def ingest_department(context: dg.AssetExecutionContext, department: DepartmentSource):
     """Read the department once and validate it with `data_contracts.validate_department`: every
     table against its pandera model, then the cross-table checks. All problems of all tables are
-    raised together in one step failure (table, row, column, message), so nothing downstream runs."""
-    tables = validated_tables(department)
+    raised together in one step failure (table, row, column, message), so nothing downstream runs.
+    A run's partitions are department weeks: each department of the run is read once, as it is now."""
+    names = list(by_department(context.partition_keys))
+    every = {name: validated_tables(department, name) for name in names}
     for spec in INGEST_SPECS:
         table = spec.key.path[-1]
-        frame = tables.get(table)
+        frames = {name: tables[table] for name, tables in every.items() if table in tables}
         yield dg.MaterializeResult(
             asset_key=spec.key,
             metadata={
-                "dagster/row_count": 0 if frame is None else int(len(frame)),
-                "present": frame is not None,
-                "source": department.path,
-                "preview": dg.MetadataValue.md(
-                    "-"
-                    if frame is None
-                    else frame.drop(columns=list(PRIVATE_COLUMNS), errors="ignore")
-                    .head(10)
-                    .astype(str)
-                    .to_markdown(index=False)
-                ),
+                "dagster/row_count": int(sum(len(frame) for frame in frames.values())),
+                "present": bool(frames),
+                "source": ", ".join(department.location(name) for name in names),
+                "preview": dg.MetadataValue.md(_preview(frames)),
             },
         )
     yield dg.MaterializeResult(
         asset_key=DEPARTMENT_SPEC.key,
         metadata={
-            "tables": dg.MetadataValue.json({name: int(len(frame)) for name, frame in tables.items()}),
-            "input_hash": frame_hash(tables),
+            "tables": dg.MetadataValue.json(
+                {name: {t: int(len(f)) for t, f in tables.items()} for name, tables in every.items()}
+            ),
+            "input_hash": ", ".join(f"{name}: {frame_hash(tables)}" for name, tables in every.items()),
         },
         check_results=[
             dg.AssetCheckResult(
                 check_name=CONTRACTS_HOLD,
                 asset_key=DEPARTMENT_SPEC.key,
                 passed=True,
-                metadata={"tables_checked": len(tables)},
+                metadata={"departments": ", ".join(names), "tables_checked": sum(map(len, every.values()))},
             )
         ],
     )
 
 
+def _preview(frames: dict[str, pd.DataFrame]) -> str:
+    """The first rows of each department's table, private columns left out."""
+    shown = [
+        f"**{name}**\n\n"
+        + frame.drop(columns=list(PRIVATE_COLUMNS), errors="ignore")
+        .head(10)
+        .astype(str)
+        .to_markdown(index=False)
+        for name, frame in frames.items()
+    ]
+    return "\n\n".join(shown) or "-"
+
+
 # --------------------------------------------------------------------------- weekly roster
 
 
-def _previous_week(context: dg.AssetExecutionContext, wh, week: dt.date, first: dt.date):
-    """(assignments of the last 14 days, the previous week's ledger) or a Failure if that week is
-    missing or broke a hard rule."""
+def _previous_week(context: dg.AssetExecutionContext, wh, name: str, week: dt.date, first: dt.date):
+    """The department's (assignments of the last 14 days, previous week's ledger), or a Failure if
+    that week is missing or broke a hard rule."""
     if week == first:
         return None, None
     if week < first:
         raise dg.Failure(f"week {week} is before the first planned week {first}")
     prev = week - dt.timedelta(days=7)
-    runs = wh.query("SELECT status, hard_violations FROM solve_runs WHERE week_start = ?", [prev])
+    runs = wh.query(
+        "SELECT status, hard_violations FROM solve_runs WHERE department = ? AND week_start = ?", [name, prev]
+    )
     if runs.empty:
         raise dg.Failure(
-            f"week {prev} has not been solved: plan weeks in order (the previous week's roster is the "
-            f"history for rest, run and fairness rules of {week})"
+            f"{name}: week {prev} has not been solved: plan weeks in order (the previous week's roster "
+            f"is the history for rest, run and fairness rules of {week})"
         )
     status, hard = runs.iloc[0]["status"], runs.iloc[0]["hard_violations"]
     if status not in ("OPTIMAL", "FEASIBLE") or pd.isna(hard) or int(hard) != 0:
         raise dg.Failure(
-            f"week {prev} is not a valid roster (status {status}, hard violations {hard}); "
+            f"{name}: week {prev} is not a valid roster (status {status}, hard violations {hard}); "
             f"fix and re-run it before planning {week}"
         )
     history = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments WHERE date >= ? AND date < ?",
-        [week - dt.timedelta(days=14), week],
+        "SELECT registrar_id, date, shift FROM roster_assignments "
+        "WHERE department = ? AND date >= ? AND date < ?",
+        [name, week - dt.timedelta(days=14), week],
     )
-    ledger = wh.query("SELECT * FROM fairness_ledger WHERE week_start = ?", [prev])
+    ledger = wh.query("SELECT * FROM fairness_ledger WHERE department = ? AND week_start = ?", [name, prev])
     context.log.info(
-        f"week {week}: history of {len(history)} assignments, ledger of {len(ledger)} registrars"
+        f"{name} week {week}: history of {len(history)} assignments, ledger of {len(ledger)} registrars"
     )
     return history, ledger
 
 
 @dg.asset(
-    partitions_def=weekly_partitions,
+    partitions_def=department_weeks,
     group_name="rosters",
     kinds={"ortools", "duckdb"},
     pool=WAREHOUSE_POOL,
     backfill_policy=SINGLE_RUN,
-    deps=[
-        DEPARTMENT_SPEC.key,
-        dg.AssetDep(
-            "weekly_roster",
-            partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1),
-        ),
-    ],
+    deps=[DEPARTMENT_SPEC.key, dg.AssetDep("weekly_roster", partition_mapping=PREVIOUS_WEEK)],
     check_specs=[
         dg.AssetCheckSpec(NO_HARD_VIOLATIONS, asset="weekly_roster", blocking=True),
         dg.AssetCheckSpec(COVER_MET, asset="weekly_roster", blocking=True),
@@ -160,7 +175,6 @@ def weekly_roster(
     solver: SolverSettings,
 ) -> dg.MaterializeResult:
     started = time.monotonic()
-    tables = validated_tables(department)
     pack = rule_pack(solver.rule_pack)
     settings = SolveSettings(
         time_limit=solver.time_limit,
@@ -171,27 +185,18 @@ def weekly_roster(
     first = week_monday(solver.first_week or weekly_partitions.get_first_partition_key())
     wh = warehouse.open()
     wh.ensure_schema()
-    weeks = sorted(week_monday(key) for key in context.partition_keys)
-    plans = []
-    for week in weeks:
-        history, ledger = _previous_week(context, wh, week, first)
-        plan = plan_week(
-            department_for_week(tables, week, history, ledger), pack, week, settings, context.run.run_id
-        )
-        counts = wh.replace_week(week, plan.frames)
-        context.log.info(
-            f"week {week}: {plan.result.status}, hard violations {plan.hard_violations}, rows {counts}"
-        )
-        plans.append(plan)
-        if not plan.result.feasible:
-            raise dg.Failure(
-                f"week {week}: no roster ({plan.result.status})",
-                metadata={
-                    "diagnosis": dg.MetadataValue.md("\n".join(f"- {d}" for d in plan.result.diagnosis))
-                },
-            )
-        if not plan.ok:
-            break  # the check below fails the run; later weeks must not be planned on this one
+    plans, owners, planned, leave = [], [], {}, {}
+    for name, weeks in by_department(context.partition_keys).items():
+        tables = validated_tables(department, name)
+        leave[name] = tables["leave"]
+        planned[name] = []
+        for week in weeks:
+            plan = _plan(context, wh, name, tables, week, first, pack, settings)
+            plans.append(plan)
+            owners.append(name)
+            planned[name].append(week)
+            if not plan.ok:
+                break  # the check below fails the run; later weeks must not be planned on this one
     last = plans[-1]
     hard = sum(max(0, p.hard_violations) for p in plans)
     cover = pd.concat([p.frames["cover_status"] for p in plans if "cover_status" in p.frames])
@@ -200,6 +205,7 @@ def weekly_roster(
     summary = pd.DataFrame(
         [
             {
+                "department": owner,
                 "week": str(p.week_start),
                 "status": p.result.status,
                 "objective": p.result.objective,
@@ -208,7 +214,7 @@ def weekly_roster(
                 "seconds": round(float(p.result.seconds), 2),
                 "hard": p.hard_violations,
             }
-            for p in plans
+            for owner, p in zip(owners, plans, strict=True)
         ]
     )
     summary_row = last.result.summary()
@@ -248,16 +254,34 @@ def weekly_roster(
                     "below_target": int((cover["assigned"] < cover["target"]).sum()),
                 },
             ),
-            *quality.roster_checks(wh, [p.week_start for p in plans], tables["leave"]),
+            *quality.roster_checks(wh, {name: (weeks, leave[name]) for name, weeks in planned.items()}),
         ],
     )
+
+
+def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, settings):
+    """Plan one department's week on the weeks before it and store it (a Failure when no roster)."""
+    history, ledger = _previous_week(context, wh, name, week, first)
+    plan = plan_week(
+        department_for_week(tables, week, history, ledger), pack, week, settings, context.run.run_id
+    )
+    counts = wh.replace_week(name, week, plan.frames)
+    context.log.info(
+        f"{name} week {week}: {plan.result.status}, hard violations {plan.hard_violations}, rows {counts}"
+    )
+    if not plan.result.feasible:
+        raise dg.Failure(
+            f"{name} week {week}: no roster ({plan.result.status})",
+            metadata={"diagnosis": dg.MetadataValue.md("\n".join(f"- {d}" for d in plan.result.diagnosis))},
+        )
+    return plan
 
 
 # --------------------------------------------------------------------------- dashboard
 
 
 @dg.asset(
-    partitions_def=weekly_partitions,
+    partitions_def=department_weeks,
     group_name="dashboards",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
@@ -269,5 +293,5 @@ def weekly_roster(
 def fairness_dashboard(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    week = dt.date.fromisoformat(context.partition_key)
-    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), week))
+    name, week = department_week(context.partition_key)
+    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), name, week))

@@ -65,25 +65,27 @@ def bar_chart_svg(labels: list[str], values: list[float], title: str) -> str:
     return f"![{title}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})"
 
 
-def week_metadata(wh: Any, week: dt.date) -> dict[str, Any]:
-    """Per-week and cumulative fairness tables, the calendar grid and plotted numbers for `week`."""
+def week_metadata(wh: Any, department: str, week: dt.date) -> dict[str, Any]:
+    """Per-week and cumulative fairness tables, the calendar grid and plotted numbers for one
+    department's `week`."""
+    key = "WHERE department = ? AND week_start = ?"
     weekly = wh.query(
         "SELECT registrar_id, fte, nights, weekends, hours, fair_nights, fair_hours, nights_deviation, "
-        "hours_deviation FROM fairness_weekly WHERE week_start = ? ORDER BY registrar_id",
-        [week],
+        f"hours_deviation FROM fairness_weekly {key} ORDER BY registrar_id",
+        [department, week],
     )
     cumulative = wh.query(
         "SELECT registrar_id, nights_to_date, weekends_to_date, hours_to_date, nights_balance, "
-        "weekends_balance, hours_balance FROM fairness_cumulative WHERE week_start = ? ORDER BY registrar_id",
-        [week],
+        f"weekends_balance, hours_balance FROM fairness_cumulative {key} ORDER BY registrar_id",
+        [department, week],
     )
-    spread = wh.query("SELECT * FROM fairness_spread_gini WHERE week_start = ?", [week])
-    run = wh.query("SELECT * FROM solve_runs WHERE week_start = ?", [week])
+    spread = wh.query(f"SELECT * FROM fairness_spread_gini {key}", [department, week])
+    run = wh.query(f"SELECT * FROM solve_runs {key}", [department, week])
     assignments = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments WHERE week_start = ?", [week]
+        f"SELECT registrar_id, date, shift FROM roster_assignments {key}", [department, week]
     )
     shortfall = wh.query(
-        "SELECT count(*) AS n FROM cover_status WHERE week_start = ? AND assigned < min", [week]
+        f"SELECT count(*) AS n FROM cover_status {key} AND assigned < min", [department, week]
     )
     s = spread.iloc[0] if not spread.empty else {}
     r = run.iloc[0] if not run.empty else {}

@@ -5,7 +5,7 @@ what downstream models and dashboards will read."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Mapping
 
 import dagster as dg
 import pandas as pd
@@ -33,41 +33,38 @@ CHECK_SPECS = [
 ]
 
 
-def _per_week(
-    weeks: list[dt.date], read: Callable[[dt.date], pd.DataFrame], suite: Callable[[dt.date], list], name: str
-) -> list[SuiteOutcome]:
-    return [validate(name, read(week), suite(week)) for week in weeks]
-
-
-def _result(check: str, outcomes: list[SuiteOutcome], weeks: list[dt.date]) -> dg.AssetCheckResult:
-    failed = [(week, o) for week, o in zip(weeks, outcomes, strict=True) if not o.passed]
-    shown = failed[0] if failed else (weeks[-1], outcomes[-1])
+def _result(check: str, outcomes: list[tuple[str, SuiteOutcome]]) -> dg.AssetCheckResult:
+    """One check result over (label, outcome) pairs, naming the department weeks that failed."""
+    failed = [(label, o) for label, o in outcomes if not o.passed]
+    shown = failed[0] if failed else outcomes[-1]
     return dg.AssetCheckResult(
         check_name=check,
         passed=not failed,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "weeks": ", ".join(str(w) for w in weeks),
-            "rows": sum(o.rows for o in outcomes),
-            "expectations": sum(len(o.outcomes) for o in outcomes),
-            "failed_expectations": sum(len(o.failed) for o in outcomes),
-            "failed_weeks": ", ".join(str(w) for w, _ in failed) or "none",
-            f"week {shown[0]}": dg.MetadataValue.md(shown[1].table().to_markdown(index=False)),
+            "weeks": ", ".join(label for label, _ in outcomes),
+            "rows": sum(o.rows for _, o in outcomes),
+            "expectations": sum(len(o.outcomes) for _, o in outcomes),
+            "failed_expectations": sum(len(o.failed) for _, o in outcomes),
+            "failed_weeks": ", ".join(label for label, _ in failed) or "none",
+            shown[0]: dg.MetadataValue.md(shown[1].table().to_markdown(index=False)),
         },
     )
 
 
-def roster_checks(wh: Warehouse, weeks: list[dt.date], leave: pd.DataFrame) -> list[dg.AssetCheckResult]:
-    """The two suites over the stored weeks (one result each, naming the weeks that failed)."""
-
-    def assignments(week: dt.date) -> pd.DataFrame:
-        rows = wh.query("SELECT * FROM roster_assignments WHERE week_start = ?", [week])
-        return rows.assign(leave_clash=leave_clashes(rows, leave))
-
-    def ledger(week: dt.date) -> pd.DataFrame:
-        return wh.query("SELECT * FROM fairness_ledger WHERE week_start = ?", [week])
-
-    return [
-        _result(GX_ROSTER_WEEK, _per_week(weeks, assignments, roster_week_suite, "roster_week"), weeks),
-        _result(GX_FAIRNESS_LEDGER, _per_week(weeks, ledger, fairness_suite, "fairness_ledger"), weeks),
-    ]
+def roster_checks(
+    wh: Warehouse, planned: Mapping[str, tuple[list[dt.date], pd.DataFrame]]
+) -> list[dg.AssetCheckResult]:
+    """The two suites over each department's stored weeks (`planned`: department -> (weeks, its
+    leave table)); one result per suite, naming the department weeks that failed."""
+    key = "WHERE department = ? AND week_start = ?"
+    roster, ledger = [], []
+    for department, (weeks, leave) in planned.items():
+        for week in weeks:
+            label = f"{department} {week}"
+            rows = wh.query(f"SELECT * FROM roster_assignments {key}", [department, week])
+            rows = rows.assign(leave_clash=leave_clashes(rows, leave))
+            roster.append((label, validate("roster_week", rows, roster_week_suite(week))))
+            figures = wh.query(f"SELECT * FROM fairness_ledger {key}", [department, week])
+            ledger.append((label, validate("fairness_ledger", figures, fairness_suite(week))))
+    return [_result(GX_ROSTER_WEEK, roster), _result(GX_FAIRNESS_LEDGER, ledger)]

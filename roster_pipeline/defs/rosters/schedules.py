@@ -6,7 +6,13 @@ import datetime as dt
 
 import dagster as dg
 
-from roster_pipeline.defs.common.partitions import PLANNING_WEEKS_AHEAD, TIMEZONE, weekly_partitions
+from roster_pipeline.defs.common.partitions import (
+    PLANNING_WEEKS_AHEAD,
+    TIMEZONE,
+    department_partitions,
+    partition_key,
+    weekly_partitions,
+)
 from roster_pipeline.defs.common.pools import WAREHOUSE_TAGS
 
 # One run = ingest and contracts, the week's solve, the SQL models and the dashboard, in one process;
@@ -33,10 +39,16 @@ def planned_week(scheduled: dt.datetime) -> str:
     cron_schedule="0 6 * * 1",
     job=weekly_roster_job,
     execution_timezone=TIMEZONE,
-    description="Mondays 06:00 Melbourne time: plan the week starting four weeks later.",
+    description="Mondays 06:00 Melbourne time: plan each department's week starting four weeks later.",
 )
 def weekly_planning_schedule(context: dg.ScheduleEvaluationContext):
-    key = planned_week(context.scheduled_execution_time)
-    if key not in weekly_partitions.get_partition_keys(current_time=context.scheduled_execution_time):
-        return dg.SkipReason(f"week {key} is not a roster partition yet")
-    return dg.RunRequest(run_key=f"plan:{key}", partition_key=key, tags=WAREHOUSE_TAGS)
+    """One run per department for the week four weeks ahead (departments in parallel)."""
+    week = planned_week(context.scheduled_execution_time)
+    if week not in weekly_partitions.get_partition_keys(current_time=context.scheduled_execution_time):
+        return dg.SkipReason(f"week {week} is not a roster partition yet")
+    return [
+        dg.RunRequest(
+            run_key=f"plan:{name}:{week}", partition_key=partition_key(name, week), tags=WAREHOUSE_TAGS
+        )
+        for name in department_partitions.get_partition_keys()
+    ]

@@ -14,7 +14,8 @@ from roster_pipeline.core.warehouse import Warehouse
 def no_cover_below_minimum(wh: Warehouse) -> dg.AssetCheckResult:
     """No cover demand below its minimum in any planned week (targets may be missed)."""
     below = wh.query(
-        "SELECT week_start, date, site, shift, skill, min, assigned FROM cover_shortfalls WHERE below_min > 0"
+        "SELECT department, week_start, date, site, shift, skill, min, assigned FROM cover_shortfalls "
+        "WHERE below_min > 0"
     )
     table = below.head(20).astype(str).to_markdown(index=False) if len(below) else "-"
     return dg.AssetCheckResult(
@@ -27,10 +28,11 @@ def every_week_valid(wh: Warehouse) -> dg.AssetCheckResult:
     """Every solved week in the warehouse is a valid roster (feasible, 0 hard violations), so no
     later week was planned on a broken one."""
     bad = wh.query(
-        "SELECT week_start, status, hard_violations FROM solve_runs "
-        "WHERE status NOT IN ('OPTIMAL', 'FEASIBLE') OR coalesce(hard_violations, 1) <> 0 ORDER BY week_start"
+        "SELECT department, week_start, status, hard_violations FROM solve_runs "
+        "WHERE status NOT IN ('OPTIMAL', 'FEASIBLE') OR coalesce(hard_violations, 1) <> 0 "
+        "ORDER BY department, week_start"
     )
-    weeks = ", ".join(str(w) for w in bad["week_start"]) or "-"
+    weeks = ", ".join(f"{d} {w}" for d, w in zip(bad["department"], bad["week_start"], strict=True)) or "-"
     return dg.AssetCheckResult(
         passed=bool(bad.empty), metadata={"invalid_weeks": dg.MetadataValue.text(weeks)}
     )
