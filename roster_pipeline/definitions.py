@@ -3,6 +3,7 @@ loads this module). Shared resources are built once here, from ROSTER_* environm
 
 import dagster as dg
 
+from roster_pipeline.defs.common.executors import executor_from_env
 from roster_pipeline.defs.common.resources import default_resources
 from roster_pipeline.defs.explain import definitions as explain
 from roster_pipeline.defs.joblines import definitions as joblines
@@ -14,11 +15,12 @@ DOMAINS = (rosters, sql_models, explain, joblines, living)
 
 
 def build_definitions() -> dg.Definitions:
-    """Every domain's Definitions on one set of shared resources, run in process."""
+    """Every domain's Definitions on one set of shared resources and the executor ROSTER_EXECUTOR
+    names (multiprocess by default; celery for workers on other hosts)."""
     resources = default_resources()
     return dg.Definitions.merge(
         *(domain.definitions(resources) for domain in DOMAINS),
-        dg.Definitions(executor=dg.in_process_executor),
+        dg.Definitions(executor=executor_from_env()),
     )
 
 

@@ -82,3 +82,21 @@ def warehouse_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def warehouse(warehouse_location: str) -> Warehouse:
     return open_warehouse(warehouse_location)
+
+
+def instance_env(home: Path, instance_url: str) -> dict[str, str]:
+    """DAGSTER_HOME holding deploy/production/dagster.yaml, and the DAGSTER_PG_* variables it reads,
+    for a database URL of the form postgresql://user@host:port/db."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "deploy" / "production" / "dagster.yaml", home / "dagster.yaml")
+    user_host, db = instance_url.removeprefix("postgresql://").rsplit("/", 1)
+    user, host_port = user_host.split("@")
+    host, port = host_port.split(":")
+    return {
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_PG_USER": user,
+        "DAGSTER_PG_PASSWORD": "",
+        "DAGSTER_PG_HOST": host,
+        "DAGSTER_PG_PORT": port,
+        "DAGSTER_PG_DB": db,
+    }

@@ -61,8 +61,10 @@ def departments_at(path: str | Path) -> dict[str, Path]:
     """The departments a path holds, by name: the path itself when it is one department, else each
     department folder or workbook directly inside it (sorted). Empty when there are none."""
     path = Path(path)
-    if is_department(path) or not path.is_dir():
+    if is_department(path):
         return {department_name(path): path}
+    if not path.is_dir():
+        return {}
     found = [child for child in sorted(path.iterdir()) if is_department(child)]
     return {child.stem if child.is_file() else child.name: child for child in found}
 

@@ -48,17 +48,16 @@ def materialise(case: dict, tmp: Path) -> dg.ExecuteInProcessResult:
     """The asset that reads the case's input: weekly_roster for a rule pack, else ingest_department."""
     department = write_department(case, tmp / "department")
     pack = HERE / "pack.yaml"
+    asset = ingest_department
     if "pack" in case:
         pack = tmp / "pack.yaml"
         pack.write_bytes(case["pack"].encode(case.get("pack_encoding", "utf-8")))
-        return dg.materialize(
-            [weekly_roster],
-            partition_key=f"sample|{FIRST_WEEK}",
-            resources=resources(department, tmp / "w.duckdb", pack),
-            raise_on_error=False,
-        )
+        asset = weekly_roster
     return dg.materialize(
-        [ingest_department], resources=resources(department, tmp / "w.duckdb", pack), raise_on_error=False
+        [asset],
+        partition_key=f"sample|{FIRST_WEEK}",  # both are partitioned by department and week
+        resources=resources(department, tmp / "w.duckdb", pack),
+        raise_on_error=False,
     )
 
 

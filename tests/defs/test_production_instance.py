@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import new_database
+from conftest import instance_env, new_database
 
 from roster_pipeline.core.warehouse import open_warehouse
 from roster_pipeline.planning.sample import write_sample
@@ -23,21 +22,6 @@ from roster_pipeline.planning.sample import write_sample
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 WEEKS = ["2026-10-05", "2026-10-12", "2026-10-19"]
-
-
-def _instance_env(home: Path, instance_url: str) -> dict[str, str]:
-    """DAGSTER_PG_* from a URL of the form postgresql://user@host:port/db."""
-    user_host, db = instance_url.removeprefix("postgresql://").rsplit("/", 1)
-    user, host_port = user_host.split("@")
-    host, port = host_port.split(":")
-    return {
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_PG_USER": user,
-        "DAGSTER_PG_PASSWORD": "",
-        "DAGSTER_PG_HOST": host,
-        "DAGSTER_PG_PORT": port,
-        "DAGSTER_PG_DB": db,
-    }
 
 
 def _runs(instance_url: str) -> list[tuple[str, str]]:
@@ -55,12 +39,10 @@ def production(tmp_path: Path, postgres_server: str) -> dict:
     sample = tmp_path / "sample"
     write_sample(sample, registrars=20, sites=2, weeks=4, start=dt.date.fromisoformat(WEEKS[0]), seed=7)
     home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(ROOT / "deploy" / "production" / "dagster.yaml", home / "dagster.yaml")
     instance_url, warehouse_url = new_database(postgres_server), new_database(postgres_server)
     env = {
         **os.environ,
-        **_instance_env(home, instance_url),
+        **instance_env(home, instance_url),
         "ROSTER_DEPARTMENT": str(sample),
         "ROSTER_WAREHOUSE_URL": warehouse_url,
         "ROSTER_TIME_LIMIT": "0.5",

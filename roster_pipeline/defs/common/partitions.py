@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import dagster as dg
 
-from roster_pipeline.core.department_io import departments_at
+from roster_pipeline.core.department_io import department_name, departments_at
 
 # The first roster week. (2027-01-04 was proposed, but Dagster only creates partitions up to
 # `end_offset` weeks after today, so a 2027 start has no partitions before December 2026.)
@@ -33,10 +33,10 @@ DEFAULT_DEPARTMENT = "out/sample"
 
 
 def department_names(path: str | None = None) -> list[str]:
-    """The departments at `path` (default: $ROSTER_DEPARTMENT, else out/sample), by name."""
-    return sorted(departments_at(path or os.environ.get("ROSTER_DEPARTMENT") or DEFAULT_DEPARTMENT)) or [
-        "sample"
-    ]
+    """The departments at `path` (default: $ROSTER_DEPARTMENT, else out/sample), by name; a path not
+    made yet counts as one department named by its folder."""
+    where = path or os.environ.get("ROSTER_DEPARTMENT") or DEFAULT_DEPARTMENT
+    return sorted(departments_at(where)) or [department_name(where)]
 
 
 department_partitions = dg.StaticPartitionsDefinition(department_names())

@@ -24,9 +24,9 @@ class DepartmentSource(dg.ConfigurableResource):
     def location(self, department: str | None = None) -> str:
         """The department's workbook or folder. A source that is one department serves it under
         whatever name its partitions give it; a folder of departments serves each by its name."""
-        if department is None or is_department(self.path):
+        found = {} if department is None or is_department(self.path) else departments_at(self.path)
+        if not found:  # one department (or none: reading it says what is missing)
             return self.path
-        found = departments_at(self.path)
         if department not in found:
             known = ", ".join(found) or "none"
             raise FileNotFoundError(f"no department {department!r} in {self.path} (found: {known})")

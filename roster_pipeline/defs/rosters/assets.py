@@ -10,7 +10,9 @@ import time
 
 import dagster as dg
 import pandas as pd
+from dagster_pandera import pandera_schema_to_dagster_type
 
+from data_contracts import TABLE_MODELS
 from roster_pipeline.core.domain import frame_hash
 from roster_pipeline.defs.common.inputs import rule_pack, validated_tables
 from roster_pipeline.defs.common.partitions import (
@@ -37,12 +39,19 @@ PRIVATE_COLUMNS = ("email", "reason", "note")  # never shown in previews (leave 
 # --------------------------------------------------------------------------- ingest
 
 
+def column_schema(table: str) -> dg.TableSchema:
+    """The table's data contract as a Dagster table schema (columns, types, constraints), made by
+    dagster-pandera from the pandera model, so the UI shows each ingest asset's contract."""
+    return pandera_schema_to_dagster_type(TABLE_MODELS[table]).metadata["schema"].schema
+
+
 INGEST_SPECS = [
     dg.AssetSpec(
         dg.AssetKey(["ingest", table]),
         group_name="ingest",
         kinds={"pandas", "pandera"},
         description=f"The `{table}` table of the department, checked against its data contract.",
+        metadata={"dagster/column_schema": column_schema(table)},
     )
     for table in INGEST_TABLES
 ]

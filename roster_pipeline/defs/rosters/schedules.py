@@ -15,14 +15,14 @@ from roster_pipeline.defs.common.partitions import (
 )
 from roster_pipeline.defs.common.pools import WAREHOUSE_TAGS
 
-# One run = ingest and contracts, the week's solve, the SQL models and the dashboard, in one process;
-# the tag lets dagster.yaml allow one DuckDB-writing run at a time.
+# One run = ingest and contracts, the week's solve, the SQL models and the dashboard, on the code
+# location's executor (defs/common/executors.py); the tag lets dagster.yaml allow one DuckDB-writing
+# run at a time.
 
 weekly_roster_job = dg.define_asset_job(
     "weekly_roster_job",
     # job lines are yearly; the repair of published versions runs when events arrive (events_sensor)
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("joblines", "repairs"),
-    executor_def=dg.in_process_executor,
     tags=WAREHOUSE_TAGS,
     description="Plan roster week(s): contracts, solve, warehouse, SQL models, dashboard.",
 )
