@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,8 +15,8 @@ import pandas as pd
 from roster_pipeline.core.warehouse.schema import (
     APPEND_ONLY,
     TABLES,
+    WeekWrites,
     check_append_columns,
-    check_fact_tables,
     refuse_append_only,
     refuse_writes,
 )
@@ -58,7 +57,7 @@ def _open(path: str) -> Any:
             delay = min(delay * 2, 2.0)
 
 
-class DuckDBWarehouse:
+class DuckDBWarehouse(WeekWrites):
     """The warehouse in one DuckDB file. Each call opens and closes its own connection, so the file
     is held only for the call. DuckDB allows one writer: calls on one file are serialised within a
     process by a lock per file, and a call waits while another process holds the file."""
@@ -88,13 +87,6 @@ class DuckDBWarehouse:
                 for name, kind in cols:  # a column added since the file was made (rows before: NULL)
                     con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
         self._schema_ready = True
-
-    def replace_week(
-        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
-    ) -> dict[str, int]:
-        every = check_fact_tables(frames)
-        self.ensure_schema()
-        return self.replace_rows({"department": department, "week_start": week_start}, every)
 
     def replace_rows(
         self,

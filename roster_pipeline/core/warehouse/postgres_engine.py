@@ -9,7 +9,6 @@ duplicated; writers of different partitions go in parallel.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,8 +23,8 @@ from sqlglot import exp
 from roster_pipeline.core.warehouse.schema import (
     APPEND_ONLY,
     TABLES,
+    WeekWrites,
     check_append_columns,
-    check_fact_tables,
     refuse_append_only,
     refuse_writes,
 )
@@ -133,7 +132,7 @@ def _lock(cur: psycopg.Cursor, *parts: object) -> None:
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["|".join(str(p) for p in parts)])
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(WeekWrites):
     """The warehouse in a Postgres database named by a `postgresql://` URL. Each call is one
     connection and one transaction: a failed write leaves the previous rows as they were."""
 
@@ -211,13 +210,6 @@ class PostgresWarehouse:
         if not self._schema_ready:
             self._ensure_tables(TABLES, append_only=False)
             self._schema_ready = True
-
-    def replace_week(
-        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
-    ) -> dict[str, int]:
-        every = check_fact_tables(frames)
-        self.ensure_schema()
-        return self.replace_rows({"department": department, "week_start": week_start}, every)
 
     def replace_rows(
         self,

@@ -245,3 +245,14 @@ def check_fact_tables(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFr
     if unknown:
         raise ValueError(f"not warehouse fact tables: {sorted(unknown)}")
     return {t: frames.get(t, pd.DataFrame(columns=columns(t))) for t in TABLES}
+
+
+class WeekWrites:
+    """`replace_week` for an engine that has `ensure_schema` and `replace_rows` (both engines)."""
+
+    def replace_week(
+        self, department: str, week_start: dt.date, frames: Mapping[str, pd.DataFrame]
+    ) -> dict[str, int]:
+        every = check_fact_tables(frames)
+        self.ensure_schema()  # type: ignore[attr-defined]
+        return self.replace_rows({"department": department, "week_start": week_start}, every)  # type: ignore[attr-defined]
