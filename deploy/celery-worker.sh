@@ -12,6 +12,7 @@ name=${1:?worker name}
 shift
 : "${ROSTER_CELERY_BROKER:?set ROSTER_CELERY_BROKER}" "${ROSTER_CELERY_BACKEND:?set ROSTER_CELERY_BACKEND}"
 bin=$(dirname "$(command -v dagster-celery || echo "$(dirname "$0")/../.venv/bin/dagster-celery")")
+export PATH="$bin:$PATH"  # dagster-celery starts `celery` by name
 umask 077
 config=$(mktemp --suffix=.yaml)
 trap 'rm -f "$config"' EXIT

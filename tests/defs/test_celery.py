@@ -84,6 +84,7 @@ def cluster(tmp_path: Path, postgres_server: str, broker: str):
     warehouse_url = new_database(postgres_server)
     env = {
         **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # as an activated virtual environment
         **instance_env(tmp_path / "home", new_database(postgres_server)),
         "ROSTER_DEPARTMENT": str(departments),
         "ROSTER_WAREHOUSE_URL": warehouse_url,
@@ -138,7 +139,7 @@ def _materialise(env: dict[str, str], department: str) -> subprocess.Popen:
 def test_two_departments_through_two_celery_workers(cluster: dict) -> None:
     runs = [_materialise(cluster["env"], department) for department in DEPARTMENTS]  # at once
     for run in runs:
-        _, err = run.communicate(timeout=900)
+        _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err[-3000:]
     wh = open_warehouse(cluster["warehouse"])
     stored = wh.query(
