@@ -104,6 +104,7 @@ postgres-down:
 # Postgres too (database `dagster`): the same rows as `make pipeline` on DuckDB.
 pipeline-postgres: install postgres-up
 	mkdir -p $(PROD_HOME) && cp deploy/production/dagster.yaml $(PROD_HOME)/dagster.yaml
+	$(PROD_ENV) PATH=$(BIN):$$PATH deploy/init-pools.sh
 	$(PROD_ENV) $(MAKE) pipeline DAGSTER_HOME=$(PROD_HOME)
 	$(PROD_ENV) $(BIN)/roster warehouse tables
 
@@ -111,6 +112,7 @@ pipeline-postgres: install postgres-up
 # the webserver, both on the Postgres instance, on http://127.0.0.1:3000. Ctrl-C stops both.
 production: install postgres-up $(OUT)/$(PIPELINE_DEPARTMENT)/registrars.csv
 	mkdir -p $(PROD_HOME) && cp deploy/production/dagster.yaml $(PROD_HOME)/dagster.yaml
+	$(PROD_ENV) PATH=$(BIN):$$PATH deploy/init-pools.sh
 	$(PROD_ENV) $(PIPELINE_ENV) $(BIN)/dagster-daemon run -w workspace.yaml & \
 	trap 'kill $$!' EXIT INT TERM; \
 	$(PROD_ENV) $(PIPELINE_ENV) $(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000

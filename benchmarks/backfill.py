@@ -192,6 +192,8 @@ def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Po
         env |= {"DAGSTER_PG_PORT": port, "DAGSTER_PG_DB": db, "ROSTER_WAREHOUSE_URL": warehouse}
     else:
         warehouse = env["ROSTER_DUCKDB"] = str(work / f"warehouse_{tag}.duckdb")
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    subprocess.run(["bash", str(ROOT / "deploy" / "init-pools.sh")], env=env, check=True, capture_output=True)
     names = [f"dept{i}" for i in range(args.departments)]
     weeks = [(FIRST_WEEK + dt.timedelta(weeks=w)).isoformat() for w in range(args.weeks)]
     keys = ",".join(f"{d}|{w}" for d in names for w in weeks)

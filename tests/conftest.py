@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -86,13 +87,13 @@ def warehouse(warehouse_location: str) -> Warehouse:
 
 def instance_env(home: Path, instance_url: str) -> dict[str, str]:
     """DAGSTER_HOME holding deploy/production/dagster.yaml, and the DAGSTER_PG_* variables it reads,
-    for a database URL of the form postgresql://user@host:port/db."""
+    for a database URL of the form postgresql://user@host:port/db; the warehouse pool initialised."""
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "deploy" / "production" / "dagster.yaml", home / "dagster.yaml")
     user_host, db = instance_url.removeprefix("postgresql://").rsplit("/", 1)
     user, host_port = user_host.split("@")
     host, port = host_port.split(":")
-    return {
+    env = {
         "DAGSTER_HOME": str(home),
         "DAGSTER_PG_USER": user,
         "DAGSTER_PG_PASSWORD": "",
@@ -100,3 +101,10 @@ def instance_env(home: Path, instance_url: str) -> dict[str, str]:
         "DAGSTER_PG_PORT": port,
         "DAGSTER_PG_DB": db,
     }
+    subprocess.run(  # as a deployment does before its first run (dagster-io/dagster#33552)
+        ["bash", str(ROOT / "deploy" / "init-pools.sh")],
+        env={**os.environ, **env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
+        check=True,
+        capture_output=True,
+    )
+    return env

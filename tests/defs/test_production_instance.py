@@ -81,3 +81,18 @@ def _heartbeats(instance_url: str) -> set[str]:
     """The daemon loops that have reported to the instance's Postgres storage."""
     with psycopg.connect(instance_url) as con:
         return {kind for (kind,) in con.execute("SELECT daemon_type FROM daemon_heartbeats").fetchall()}
+
+
+def test_the_warehouse_pool_is_set_before_the_first_run(production: dict) -> None:
+    """deploy/init-pools.sh stores the pool's limit, so concurrent first runs never race to insert it
+    (dagster-io/dagster#33552: a UniqueViolation failed one of two celery runs in CI)."""
+    with psycopg.connect(production["instance"]) as con:
+        rows = con.execute(
+            'SELECT concurrency_key, "limit", using_default_limit FROM concurrency_limits'
+        ).fetchall()
+        slots = con.execute(
+            "SELECT count(*) FROM concurrency_slots WHERE concurrency_key = 'roster_warehouse'"
+        )
+        slot_count = slots.fetchone()[0]
+    assert rows == [("roster_warehouse", 4, False)]
+    assert slot_count == 4
