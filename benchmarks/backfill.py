@@ -166,6 +166,38 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> float:
     return total
 
 
+PHASE_EVENTS = ("RUN_START", "STEP_START", "STEP_SUCCESS", "RUN_SUCCESS")
+
+
+def launch_gaps(records: list) -> list[float]:
+    """Seconds from each run's end to the next run's start (serial backfills)."""
+    ordered = sorted(records, key=lambda r: r.start_time)
+    return [b.start_time - a.end_time for a, b in zip(ordered, ordered[1:], strict=False)] or [0.0]
+
+
+def run_phases(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Where a run's time outside our steps goes: start (run start to the first step), between
+    steps, and finish (the last step to the run's end), from the event log's timestamps."""
+    marks: list[tuple[str, float]] = []
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is not None and event.event_type.name in PHASE_EVENTS:  # RUN_START's value is PIPELINE_START
+            marks.append((event.event_type.name, record.timestamp))
+    kinds = [kind for kind, _ in marks]
+    if "RUN_START" not in kinds or "STEP_START" not in kinds or "RUN_SUCCESS" not in kinds:
+        return {}
+    start = next(t for k, t in marks if k == "RUN_START")
+    first_step = next(t for k, t in marks if k == "STEP_START")
+    last_step = max(t for k, t in marks if k == "STEP_SUCCESS")
+    end = next(t for k, t in marks if k == "RUN_SUCCESS")
+    between = sum(
+        later - earlier
+        for (kind, earlier), (next_kind, later) in zip(marks, marks[1:], strict=False)
+        if kind == "STEP_SUCCESS" and next_kind == "STEP_START"
+    )
+    return {"start": first_step - start, "between_steps": between, "finish": end - last_step}
+
+
 def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Postgres | None) -> dict:
     """One backfill from empty storage; its figures."""
     tag = f"{engine}_{mode}"
@@ -230,6 +262,7 @@ def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Po
                     raise SystemExit(f"{tag}: the daemon exited (see {log.name})")
                 time.sleep(1)
             steps = [step_seconds(instance, r.dagster_run.run_id) for r in records]
+            phases = [run_phases(instance, r.dagster_run.run_id) for r in records]
     finally:
         memory.running = False
         daemon.terminate()
@@ -262,6 +295,15 @@ def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Po
         # only meaningful when runs do not overlap
         "overhead_per_partition_s": round((wall - sum(steps)) / partitions, 2) if mode == "serial" else None,
         "median_run_s": round(statistics.median(r.end_time - r.start_time for r in records), 1),
+        # the overhead's parts, median over runs; the rest is the gap between one run's end and the
+        # next run's start (the queue and the run process's launch)
+        "overhead_median_s": {
+            part: round(statistics.median(p[part] for p in phases if p), 2)
+            for part in ("start", "between_steps", "finish")
+        },
+        "launch_gap_median_s": (
+            round(statistics.median(launch_gaps(records)), 2) if mode == "serial" else None
+        ),
         "peak_memory_mib": round(memory.peak / 2**20),
         "rows": rows,
     }
