@@ -10,6 +10,7 @@ from roster_pipeline.joblines.cli import register_cli as register_joblines
 from roster_pipeline.living.cli import register_cli as register_living
 from roster_pipeline.nrp.cli import register_cli as register_bench
 from roster_pipeline.planning.cli import register_cli as register_planning
+from roster_pipeline.web.cli import register_cli as register_web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_living(sub)
     register_ask(sub)
     register_warehouse(sub)
+    register_web(sub)
     return parser
 
 

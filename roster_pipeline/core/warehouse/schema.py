@@ -159,6 +159,30 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("cause", "VARCHAR"),
         ("reason", "VARCHAR"),
     ],
+    # The web service's accounts (roster_pipeline/web): a user's current state is their latest row.
+    "web_users": [
+        ("recorded_at", "TIMESTAMP"),
+        ("username", "VARCHAR"),
+        ("role", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("password_hash", "VARCHAR"),  # Argon2id; never a password
+        ("active", "BOOLEAN"),
+        ("actor", "VARCHAR"),
+    ],
+    "web_sessions": [  # a session is opened, then closed (logout) or left to expire
+        ("recorded_at", "TIMESTAMP"),
+        ("session_hash", "VARCHAR"),  # SHA-256 of the token the cookie carries
+        ("username", "VARCHAR"),
+        ("event", "VARCHAR"),
+        ("expires_at", "TIMESTAMP"),
+    ],
+    "web_logins": [  # every login attempt: the rate limit and the security log
+        ("recorded_at", "TIMESTAMP"),
+        ("username", "VARCHAR"),
+        ("client", "VARCHAR"),
+        ("succeeded", "BOOLEAN"),
+    ],
 }
 
 

@@ -1,0 +1,74 @@
+"""The web service's settings, from the environment (`roster serve`) or given by a test.
+
+- `ROSTER_WAREHOUSE_URL` (Postgres) or `ROSTER_DUCKDB` (the DuckDB file, default out/warehouse.duckdb):
+  the warehouse it reads and adds to;
+- `ROSTER_DEPARTMENT`: one department (folder or workbook) or a folder of departments;
+- `ROSTER_RULES`: the rule pack (default au-vic);
+- `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
+  service keeps a random key in `ROSTER_WEB_SECRET_FILE` (default out/web_secret, readable by its
+  owner only), so sessions survive a restart. Never logged;
+- `ROSTER_WEB_INSECURE_COOKIES=1`: drop the cookies' Secure flag, for http://127.0.0.1 only (a
+  browser sends Secure cookies to localhost over plain HTTP, but not to other plain-HTTP hosts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roster_pipeline.core.warehouse import DEFAULT_DUCKDB
+from roster_pipeline.web.sessions import SessionPolicy
+
+MIN_SECRET = 32
+
+
+class ConfigError(ValueError):
+    """A setting the service cannot start with."""
+
+
+def wall_clock() -> dt.datetime:
+    """Local time to the second (what a ward reads)."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class WebConfig:
+    warehouse: str
+    department: Path
+    secret: bytes
+    rule_pack: str = "au-vic"
+    secure_cookies: bool = True
+    policy: SessionPolicy = field(default_factory=SessionPolicy)
+    clock: Callable[[], dt.datetime] = wall_clock
+
+
+def secret_from(value: str | None, file: Path) -> bytes:
+    """The signing key: `value`, else the one kept in `file` (created on first use, mode 0600)."""
+    if value:
+        if len(value) < MIN_SECRET:
+            raise ConfigError(f"ROSTER_WEB_SECRET must have at least {MIN_SECRET} characters")
+        return value.encode()
+    if file.exists():
+        return file.read_bytes().strip()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    return file.read_bytes().strip()
+
+
+def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
+    env = dict(os.environ if env is None else env)
+    return WebConfig(
+        warehouse=env.get("ROSTER_WAREHOUSE_URL") or env.get("ROSTER_DUCKDB") or DEFAULT_DUCKDB,
+        department=Path(env.get("ROSTER_DEPARTMENT", "out/sample")),
+        secret=secret_from(
+            env.get("ROSTER_WEB_SECRET"), Path(env.get("ROSTER_WEB_SECRET_FILE", "out/web_secret"))
+        ),
+        rule_pack=env.get("ROSTER_RULES", "au-vic"),
+        secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
+    )

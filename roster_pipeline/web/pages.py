@@ -1,0 +1,115 @@
+"""Server-rendered pages: sign-in, the registrar's roster, the manager's department grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from roster_pipeline.web.auth import (
+    Manager,
+    NotSignedIn,
+    Session,
+    SignedIn,
+    login_nonce,
+    now_of,
+    safe_next,
+    session_csrf,
+    set_login_cookie,
+    signed_in,
+)
+from roster_pipeline.web.views import department_for, week_of, week_roster
+
+router = APIRouter(include_in_schema=False)
+
+LOGIN_MESSAGES = {
+    "failed": "That name and password do not match an active account.",
+    "expired": "The sign-in form expired: please try again.",
+    "signed_out": "You are signed out.",
+}
+
+
+def render(request: Request, template: str, session: Session | None, **context: Any) -> HTMLResponse:
+    csrf = session_csrf(request, session) if session else ""
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"session": session, "csrf": csrf, **context}
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None, next: str | None = None) -> Response:  # noqa: A002
+    nonce, csrf = login_nonce(request)
+    response = request.app.state.templates.TemplateResponse(
+        request,
+        "login.html",
+        {"session": None, "csrf": csrf, "message": LOGIN_MESSAGES.get(error or ""), "next": safe_next(next)},
+    )
+    set_login_cookie(request, response, nonce)
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    try:
+        session = signed_in(request)
+    except NotSignedIn:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/manager/grid" if session.user.is_manager else "/me/roster", status_code=303)
+
+
+def _weeks(week: dt.date) -> dict[str, str]:
+    return {
+        "previous": (week - dt.timedelta(days=7)).isoformat(),
+        "next": (week + dt.timedelta(days=7)).isoformat(),
+    }
+
+
+@router.get("/me/roster", response_class=HTMLResponse)
+def my_roster(
+    request: Request, session: SignedIn, week: Annotated[dt.date | None, Query()] = None
+) -> Response:
+    user = session.user
+    key = department_for(request, user, None)
+    monday = week_of(week, now_of(request).date())
+    mine = week_roster(request, user, key, monday, user.registrar_id) if user.registrar_id else None
+    everyone = week_roster(request, user, key, monday, None)
+    return render(
+        request, "my_roster.html", session, week=monday, weeks=_weeks(monday), mine=mine, everyone=everyone
+    )
+
+
+@router.get("/manager/grid", response_class=HTMLResponse)
+def department_grid(
+    request: Request,
+    session: Manager,
+    week: Annotated[dt.date | None, Query()] = None,
+    department: Annotated[str | None, Query()] = None,
+) -> Response:
+    key = department_for(request, session.user, department)
+    monday = week_of(week, now_of(request).date())
+    roster = week_roster(request, session.user, key, monday, None)
+    dept = request.app.state.departments.get(key)
+    grid: dict[str, dict[str, list[str]]] = {}
+    for cell in roster["cells"]:
+        grid.setdefault(cell["name"], {}).setdefault(cell["date"], []).append(cell["shift"])
+    for away in roster["absences"]:
+        for offset in range(
+            (dt.date.fromisoformat(away["end"]) - dt.date.fromisoformat(away["start"])).days + 1
+        ):
+            day = (dt.date.fromisoformat(away["start"]) + dt.timedelta(days=offset)).isoformat()
+            grid.setdefault(away["name"], {}).setdefault(day, []).append(away["label"])
+    names = sorted(r.name for r in dept.registrars.values())
+    return render(
+        request,
+        "grid.html",
+        session,
+        department=key,
+        departments=request.app.state.departments.keys(),
+        week=monday,
+        weeks=_weeks(monday),
+        roster=roster,
+        grid=grid,
+        names=names,
+    )
