@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from roster_pipeline.web.auth import SignedIn, now_of, session_csrf
+from roster_pipeline.web.feeds import my_feed_url
 from roster_pipeline.web.views import department_for, week_of, week_roster
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -23,6 +24,7 @@ def me(request: Request, session: SignedIn) -> dict[str, Any]:
         "registrar_id": user.registrar_id,
         "department": user.department,
         "csrf_token": session_csrf(request, session),
+        "calendar_feed": my_feed_url(request, session),
     }
 
 

@@ -4,6 +4,7 @@
   the warehouse it reads and adds to;
 - `ROSTER_DEPARTMENT`: one department (folder or workbook) or a folder of departments;
 - `ROSTER_RULES`: the rule pack (default au-vic);
+- `ROSTER_TIMEZONE`: the wards' time zone for calendar feeds (default Australia/Melbourne);
 - `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
   service keeps a random key in `ROSTER_WEB_SECRET_FILE` (default out/web_secret, readable by its
   owner only), so sessions survive a restart. Never logged;
@@ -41,6 +42,7 @@ class WebConfig:
     department: Path
     secret: bytes
     rule_pack: str = "au-vic"
+    timezone: str = "Australia/Melbourne"  # the wards' local time: shift times in calendar feeds
     secure_cookies: bool = True
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], dt.datetime] = wall_clock
@@ -70,5 +72,6 @@ def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
             env.get("ROSTER_WEB_SECRET"), Path(env.get("ROSTER_WEB_SECRET_FILE", "out/web_secret"))
         ),
         rule_pack=env.get("ROSTER_RULES", "au-vic"),
+        timezone=env.get("ROSTER_TIMEZONE", "Australia/Melbourne"),
         secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
     )

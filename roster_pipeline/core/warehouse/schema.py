@@ -177,6 +177,14 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("event", "VARCHAR"),
         ("expires_at", "TIMESTAMP"),
     ],
+    "feed_tokens": [  # each registrar's calendar feed link; a new generation retires the old link
+        ("recorded_at", "TIMESTAMP"),
+        ("department", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("generation", "INTEGER"),
+        ("token_hash", "VARCHAR"),  # SHA-256 of the link's token
+        ("actor", "VARCHAR"),
+    ],
     "web_logins": [  # every login attempt: the rate limit and the security log
         ("recorded_at", "TIMESTAMP"),
         ("username", "VARCHAR"),
