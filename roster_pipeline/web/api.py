@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, Request
 
-from roster_pipeline.web.auth import SignedIn, now_of, session_csrf
+from roster_pipeline.web.auth import SignedIn, now_of, session_csrf, warehouse_of
 from roster_pipeline.web.feeds import my_feed_url
-from roster_pipeline.web.views import department_for, week_of, week_roster
+from roster_pipeline.web.rosters import NotFound, notices_of, requests_of
+from roster_pipeline.web.views import department_for, departments, records, week_of, week_roster
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -43,3 +45,43 @@ def roster(
     user = session.user
     key = department_for(request, user, department)
     return week_roster(request, user, key, week_of(week, now_of(request).date()), registrar)
+
+
+@router.get("/registrars/{registrar_id}/requests")
+def registrar_requests(
+    request: Request,
+    registrar_id: str,
+    session: SignedIn,
+    department: Annotated[str | None, Query(description="default: the user's department")] = None,
+) -> dict[str, Any]:
+    """A registrar's leave (with reasons) and rostering requests: only that registrar and managers."""
+    user = session.user
+    key = department_for(request, user, department)
+    if not user.may_see_private(registrar_id, key):
+        raise HTTPException(403, "only the registrar and their managers may see these requests")
+    dept = departments(request).get(key)
+    if registrar_id not in dept.registrars:
+        raise NotFound(f"no registrar {registrar_id!r} in {key}")
+    found = requests_of(dept, registrar_id)
+    return {
+        "registrar_id": registrar_id,
+        "department": key,
+        **{k: records(pd.DataFrame(v)) for k, v in found.items()},
+    }
+
+
+@router.get("/notices")
+def notices(
+    request: Request,
+    session: SignedIn,
+    registrar: Annotated[str | None, Query(description="managers: one registrar's notices")] = None,
+    department: Annotated[str | None, Query(description="default: the user's department")] = None,
+) -> dict[str, Any]:
+    """Notices of changes to published rosters: a registrar's own; a manager's department's."""
+    user = session.user
+    key = department_for(request, user, department)
+    if not user.is_manager:
+        if registrar not in (None, user.registrar_id):
+            raise HTTPException(403, "a registrar sees only their own notices")
+        registrar = user.registrar_id
+    return {"department": key, "notices": records(notices_of(warehouse_of(request), key, registrar))}

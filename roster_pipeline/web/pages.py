@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from roster_pipeline.web.auth import (
+    CsrfChecked,
     Manager,
     NotSignedIn,
     Session,
@@ -20,7 +21,9 @@ from roster_pipeline.web.auth import (
     set_login_cookie,
     signed_in,
 )
-from roster_pipeline.web.views import department_for, week_of, week_roster
+from roster_pipeline.web.feeds import my_feed_url
+from roster_pipeline.web.rosters import notices_of, requests_of
+from roster_pipeline.web.views import department_for, records, week_of, week_roster
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,3 +116,39 @@ def department_grid(
         grid=grid,
         names=names,
     )
+
+
+@router.get("/me/requests", response_class=HTMLResponse)
+def my_requests(request: Request, session: SignedIn) -> Response:
+    user = session.user
+    if user.registrar_id is None:
+        raise HTTPException(403, "requests and leave belong to registrars")
+    key = department_for(request, user, None)
+    found = requests_of(request.app.state.departments.get(key), user.registrar_id)
+    return render(request, "my_requests.html", session, **found)
+
+
+@router.get("/me/notices", response_class=HTMLResponse)
+def my_notices(request: Request, session: SignedIn) -> Response:
+    user = session.user
+    if user.registrar_id is None:
+        raise HTTPException(403, "notices of roster changes go to registrars")
+    key = department_for(request, user, None)
+    found = records(notices_of(request.app.state.warehouse, key, user.registrar_id))
+    return render(request, "my_notices.html", session, notices=found)
+
+
+@router.get("/me/calendar", response_class=HTMLResponse)
+def my_calendar(request: Request, session: SignedIn) -> Response:
+    url = my_feed_url(request, session)
+    if url is None:
+        raise HTTPException(403, "calendar feeds belong to registrars")
+    return render(request, "my_calendar.html", session, feed=url)
+
+
+@router.post("/me/calendar", response_class=HTMLResponse)
+def my_new_calendar(request: Request, session: CsrfChecked) -> Response:
+    url = my_feed_url(request, session, regenerate=True)
+    if url is None:
+        raise HTTPException(403, "calendar feeds belong to registrars")
+    return render(request, "my_calendar.html", session, feed=url, renewed=True)

@@ -127,3 +127,51 @@ def absences(dept: Department, department: str, first: dt.date, last: dt.date, u
             }
         )
     return pd.DataFrame(out, columns=["registrar_id", "name", "start", "end", "label", "reason"])
+
+
+def requests_of(dept: Department, registrar_id: str) -> dict[str, list[dict]]:
+    """The registrar's leave (every status, with type and reason) and their rostering requests."""
+    leave = dept.table("leave")
+    prefs = dept.table("preferences")
+    mine_leave = leave[leave["registrar_id"] == registrar_id] if len(leave) else leave
+    mine_prefs = prefs[prefs["registrar_id"] == registrar_id] if len(prefs) else prefs
+    return {
+        "leave": [
+            {
+                "start": pd.Timestamp(r["start"]).date(),
+                "end": pd.Timestamp(r["end"]).date(),
+                "type": str(r["type"]),
+                "status": str(r["status"]),
+                "reason": "" if pd.isna(r.get("reason")) else str(r.get("reason")),
+            }
+            for r in mine_leave.to_dict("records")
+        ],
+        "requests": [
+            {
+                "start": pd.Timestamp(r["start"]).date(),
+                "end": pd.Timestamp(r["start"] if pd.isna(r.get("end")) else r["end"]).date(),
+                "request": str(r["request"]),
+                "shift": "" if pd.isna(r.get("shift")) else str(r.get("shift")),
+                "weight": int(r["weight"]),
+                "note": "" if pd.isna(r.get("note")) else str(r.get("note")),
+            }
+            for r in mine_prefs.to_dict("records")
+        ],
+    }
+
+
+def notices_of(wh: Warehouse, department: str, registrar_id: str | None) -> pd.DataFrame:
+    """Notices of changes in versions that were published (one registrar's, or everyone's), newest first."""
+    wh.append_only_ready()
+    sql = (
+        "SELECT n.recorded_at, n.version_id, n.registrar_id, n.date, n.shift_before, n.shift_after, "
+        "n.notice_days, n.short_notice, n.cause, n.reason FROM notices n WHERE n.department = ? "
+        "AND n.version_id IN (SELECT version_id FROM version_states WHERE state = 'published')"
+    )
+    params: list = [department]
+    if registrar_id is not None:
+        sql += " AND n.registrar_id = ?"
+        params.append(registrar_id)
+    found = wh.query(sql + " ORDER BY n.recorded_at DESC, n.date", params)
+    found["date"] = pd.to_datetime(found["date"]).dt.date
+    return found

@@ -29,6 +29,7 @@ WEEK = dt.date(2026, 10, 5)
 NOW = dt.datetime(2026, 10, 1, 9, 0)  # the Thursday before the week: published with notice
 PASSWORD = "correct horse battery"
 SICK_REASON = "Gastroenteritis"
+SCRIPT_NOTE = "<script>alert('x')</script> party"
 SECRET = b"a test secret that is long enough for the signer"
 USERS = {  # name -> (role, registrar id); registrars R001 and R002, one manager, one admin
     "alex": ("registrar", "R001"),
@@ -72,6 +73,8 @@ def sample_department(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, p
     write_sample(folder, registrars=12, sites=1, weeks=1, start=WEEK, seed=3)
     with (folder / "leave.csv").open("a") as leave:  # R002 off sick mid-week, with a private reason
         leave.write(f"R002,2026-10-07,2026-10-08,sick,approved,,{SICK_REASON}\n")
+    with (folder / "preferences.csv").open("a") as prefs:  # free text that must be escaped everywhere
+        prefs.write(f"R001,2026-10-10,,day_off,,3,{SCRIPT_NOTE}\n")
     department = load_department(folder)
     plan = plan_roster(
         department,
