@@ -35,15 +35,9 @@ from roster_pipeline.core.export import roster_frame, write_roster_csv
 from roster_pipeline.living.amendments import record_swap
 from roster_pipeline.living.cli_warehouse import names_version, roster_or_version, warehouse_of
 from roster_pipeline.living.recommend import OpenShiftError, recommend_cover
-from roster_pipeline.living.swaps import Hand, SwapError, check_swap
+from roster_pipeline.living.swaps import Hand, SwapError, check_swap, describe
 from roster_pipeline.living.versions import Provenance, VersionError
 from roster_pipeline.planning.rosters import horizon_for
-
-
-def describe(give: Hand, take: Hand) -> str:
-    """A swap in words: 'R001 gives N-NTH on 2027-02-10 to R014, takes D-NTH on 2027-02-12'."""
-    text = f"{give.registrar_id} gives {give.shift} on {give.date} to {take.registrar_id}"
-    return text + (f", takes {take.shift} on {take.date}" if take.date else "")
 
 
 def cmd_swap(args: argparse.Namespace) -> int:

@@ -81,6 +81,12 @@ class SwapVerdict:
         }
 
 
+def describe(give: Hand, take: Hand) -> str:
+    """A swap in words: 'R001 gives N-NTH on 2027-02-10 to R014, takes D-NTH on 2027-02-12'."""
+    text = f"{give.registrar_id} gives {give.shift} on {give.date} to {take.registrar_id}"
+    return text + (f", takes {take.shift} on {take.date}" if take.date else "")
+
+
 def swapped(
     roster: pd.DataFrame, department: Department, horizon: Horizon, give: Hand, take: Hand
 ) -> pd.DataFrame:

@@ -62,7 +62,7 @@ class User:
 def _latest(wh: Warehouse) -> pd.DataFrame:
     wh.append_only_ready()
     return wh.query(
-        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY username ORDER BY recorded_at DESC)"
+        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY username ORDER BY revision DESC)"
         " AS latest FROM web_users) u WHERE latest = 1 ORDER BY username"
     )
 
@@ -92,9 +92,11 @@ def find_user(wh: Warehouse, username: str) -> User | None:
 
 
 def _record(wh: Warehouse, user: User, password_hash: str, actor: str, now: dt.datetime) -> None:
+    revisions = wh.query("SELECT count(*) AS n FROM web_users WHERE username = ?", [user.username])
     row = {
         "recorded_at": now,
         "username": user.username,
+        "revision": int(revisions["n"].iloc[0]) + 1,
         "role": user.role,
         "registrar_id": user.registrar_id or "",
         "department": user.department or "",

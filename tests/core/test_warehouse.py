@@ -174,6 +174,9 @@ def test_postgres_roles_keep_the_audit_log_insert_only(postgres_url: str) -> Non
     reader.append({"audit_log": audit_row("web")})
     assert sorted(reader.query("SELECT actor FROM audit_log")["actor"]) == ["pipeline", "web"]
     assert len(reader.query("SELECT * FROM roster_assignments")) == 7  # reads what the writer made
+    assert reader.query("SELECT count(*) AS n FROM web_users")["n"].iloc[0] == 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # password hashes stay the web's
+        writer.query("SELECT * FROM web_users")
     for url in (writer.url, reader.url, postgres_url):
         for statement in (
             "UPDATE audit_log SET actor = 'mallory'",
@@ -196,7 +199,8 @@ def test_cli_provisions_roles_without_printing_secrets(
     monkeypatch.setenv("ROSTER_WRITER_PASSWORD", "writer-secret-1")
     assert main(["warehouse", "provision", "--writer", "etl", "--reader", "web"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out) == {"writer": "etl", "reader": "web", "grants": 14}
+    tables = len(APPEND_ONLY)  # each revoked, then granted: 4 schema-wide statements besides
+    assert json.loads(out) == {"writer": "etl", "reader": "web", "grants": 4 + 2 * tables}
     assert "secret" not in out + err and postgres_url not in out + err
     writer_url = postgres_url.replace("postgres@", "etl:writer-secret-1@", 1)
     open_warehouse(writer_url).append({"audit_log": audit_row("etl")})

@@ -1,6 +1,7 @@
 """Postgres roles for the warehouse: the pipeline writes with one role, the web service reads with
 another, and the append-only tables (versions, audit log, notices) take only INSERT and SELECT from
-both. Run once by an administrator (`roster warehouse provision`); passwords come from the
+both; the web service's own tables (users, sessions, logins, calendar links) only from the web
+role. Run once by an administrator (`roster warehouse provision`); passwords come from the
 environment and are never logged."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import psycopg
 from psycopg import sql as pgsql
 
 from roster_pipeline.core.warehouse.postgres_engine import PostgresWarehouse
-from roster_pipeline.core.warehouse.schema import APPEND_ONLY
+from roster_pipeline.core.warehouse.schema import APPEND_ONLY, WEB_ONLY
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,10 @@ def provision(admin_url: str, roles: Roles = Roles(), passwords: dict[str, str] 
     for table in APPEND_ONLY:
         name = pgsql.Identifier(table)
         grants.append(pgsql.SQL("REVOKE ALL ON {} FROM {}, {}").format(name, writer, reader))
-        grants.append(pgsql.SQL("GRANT SELECT, INSERT ON {} TO {}, {}").format(name, writer, reader))
+        if table in WEB_ONLY:  # accounts, sessions, logins, feed links: not the pipeline's business
+            grants.append(pgsql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(name, reader))
+        else:
+            grants.append(pgsql.SQL("GRANT SELECT, INSERT ON {} TO {}, {}").format(name, writer, reader))
     with psycopg.connect(admin_url) as con, con.cursor() as cur:
         for role in (roles.writer, roles.reader):
             _ensure_role(cur, role, (passwords or {}).get(role))

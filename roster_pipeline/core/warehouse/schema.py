@@ -159,10 +159,28 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("cause", "VARCHAR"),
         ("reason", "VARCHAR"),
     ],
+    "swap_offers": [  # living/swap_offers.py: each step of an offer; its state is its latest row
+        ("recorded_at", "TIMESTAMP"),
+        ("swap_id", "VARCHAR"),
+        ("step", "INTEGER"),  # 1, 2, ...: the order of an offer's rows (several may share a second)
+        ("department", "VARCHAR"),
+        ("version_id", "VARCHAR"),
+        ("giver_id", "VARCHAR"),
+        ("give_date", "DATE"),
+        ("give_shift", "VARCHAR"),
+        ("taker_id", "VARCHAR"),
+        ("take_date", "DATE"),
+        ("take_shift", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("actor", "VARCHAR"),
+        ("reasons", "VARCHAR"),  # JSON list of the verdict's reasons
+        ("amended_version", "VARCHAR"),
+    ],
     # The web service's accounts (roster_pipeline/web): a user's current state is their latest row.
     "web_users": [
         ("recorded_at", "TIMESTAMP"),
         ("username", "VARCHAR"),
+        ("revision", "INTEGER"),  # 1, 2, ...: the order of a user's rows (several may share a second)
         ("role", "VARCHAR"),
         ("registrar_id", "VARCHAR"),
         ("department", "VARCHAR"),
@@ -192,6 +210,10 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("succeeded", "BOOLEAN"),
     ],
 }
+
+
+# append-only tables only the web service reads and writes (Postgres roles: roles.py)
+WEB_ONLY = ("web_users", "web_sessions", "web_logins", "feed_tokens")
 
 
 class AppendOnlyError(ValueError):
