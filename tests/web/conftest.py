@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +104,9 @@ def published_warehouse(location: str, folder: Path, roster: pd.DataFrame) -> tu
 
 @pytest.fixture
 def site(tmp_path: Path, sample_department: tuple[Path, pd.DataFrame]) -> Site:
-    folder, roster = sample_department
+    shared, roster = sample_department
+    folder = tmp_path / "departments" / shared.name  # the service may add events and requests
+    shutil.copytree(shared, folder)
     wh, version_id = published_warehouse(str(tmp_path / "warehouse.duckdb"), folder, roster)
     clock = [NOW + dt.timedelta(days=5)]  # Tuesday of the week
     config = WebConfig(
