@@ -18,7 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from roster_pipeline.core.warehouse import open_warehouse
-from roster_pipeline.web import api, auth, event_routes, feeds, pages, swap_routes, version_routes
+from roster_pipeline.web import (
+    api,
+    auth,
+    chat_routes,
+    event_routes,
+    feeds,
+    pages,
+    swap_routes,
+    version_routes,
+)
 from roster_pipeline.web.config import WebConfig
 from roster_pipeline.web.rosters import Departments, NotFound
 
@@ -68,6 +77,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(swap_routes.router)
     app.include_router(version_routes.router)
     app.include_router(event_routes.router)
+    app.include_router(chat_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roster_pipeline.core.warehouse import DEFAULT_DUCKDB
+from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.web.sessions import SessionPolicy
 
 MIN_SECRET = 32
@@ -29,6 +30,12 @@ MIN_SECRET = 32
 
 class ConfigError(ValueError):
     """A setting the service cannot start with."""
+
+
+def claude_from_env() -> ClaudeClient | None:
+    """A Claude client when ANTHROPIC_API_KEY is set (the key is read by the client, never logged)."""
+    client = ClaudeClient()
+    return client if client.available else None
 
 
 def wall_clock() -> dt.datetime:
@@ -46,6 +53,7 @@ class WebConfig:
     secure_cookies: bool = True
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], dt.datetime] = wall_clock
+    claude: Callable[[], ClaudeClient | None] = claude_from_env  # the assistant's client (None: offline)
 
 
 def secret_from(value: str | None, file: Path) -> bytes:

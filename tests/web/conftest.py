@@ -115,6 +115,7 @@ def site(tmp_path: Path, sample_department: tuple[Path, pd.DataFrame]) -> Site:
         secret=SECRET,
         policy=SessionPolicy(hours=12),
         clock=lambda: clock[0],
+        claude=lambda: None,  # offline unless a test gives the assistant a mocked client
     )
     client = TestClient(create_app(config), base_url="https://testserver")
     return Site(client, wh, folder, folder.name, version_id, clock)
