@@ -24,6 +24,7 @@ from roster_pipeline.web import (
     chat_routes,
     event_routes,
     feeds,
+    jobline_routes,
     pages,
     swap_routes,
     version_routes,
@@ -78,6 +79,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(version_routes.router)
     app.include_router(event_routes.router)
     app.include_router(chat_routes.router)
+    app.include_router(jobline_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

@@ -5,6 +5,7 @@
 - `ROSTER_DEPARTMENT`: one department (folder or workbook) or a folder of departments;
 - `ROSTER_RULES`: the rule pack (default au-vic);
 - `ROSTER_TIMEZONE`: the wards' time zone for calendar feeds (default Australia/Melbourne);
+- `ROSTER_JOBLINES_DIR`: the catalogues and affinity profiles job-line requests may name;
 - `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
   service keeps a random key in `ROSTER_WEB_SECRET_FILE` (default out/web_secret, readable by its
   owner only), so sessions survive a restart. Never logged;
@@ -50,6 +51,7 @@ class WebConfig:
     secret: bytes
     rule_pack: str = "au-vic"
     timezone: str = "Australia/Melbourne"  # the wards' local time: shift times in calendar feeds
+    joblines_dir: str = ""  # catalogues and affinity profiles a job-line request may name
     secure_cookies: bool = True
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], dt.datetime] = wall_clock
@@ -81,5 +83,6 @@ def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
         ),
         rule_pack=env.get("ROSTER_RULES", "au-vic"),
         timezone=env.get("ROSTER_TIMEZONE", "Australia/Melbourne"),
+        joblines_dir=env.get("ROSTER_JOBLINES_DIR", ""),
         secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
     )

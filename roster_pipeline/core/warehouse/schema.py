@@ -203,6 +203,14 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("token_hash", "VARCHAR"),  # SHA-256 of the link's token
         ("actor", "VARCHAR"),
     ],
+    "jobline_jobs": [  # job-line requests over HTTP: queued, running, then done or failed
+        ("recorded_at", "TIMESTAMP"),
+        ("job_id", "VARCHAR"),
+        ("actor", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("request", "VARCHAR"),  # the planning request (JSON)
+        ("result", "VARCHAR"),  # its summary, lines, diagnosis and digest (JSON), or the error
+    ],
     "web_logins": [  # every login attempt: the rate limit and the security log
         ("recorded_at", "TIMESTAMP"),
         ("username", "VARCHAR"),
@@ -213,7 +221,7 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
 
 
 # append-only tables only the web service reads and writes (Postgres roles: roles.py)
-WEB_ONLY = ("web_users", "web_sessions", "web_logins", "feed_tokens")
+WEB_ONLY = ("web_users", "web_sessions", "web_logins", "feed_tokens", "jobline_jobs")
 
 
 class AppendOnlyError(ValueError):
