@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from roster_pipeline.web.auth import SignedIn, now_of, session_csrf, warehouse_of
+from roster_pipeline.web.auth import SignedIn, session_csrf, warehouse_of
 from roster_pipeline.web.feeds import my_feed_url
 from roster_pipeline.web.rosters import NotFound, notices_of, requests_of
 from roster_pipeline.web.views import department_for, departments, records, week_of, week_roster
@@ -44,7 +44,7 @@ def roster(
     (a colleague's only as "unavailable"), and for managers the cover of each shift."""
     user = session.user
     key = department_for(request, user, department)
-    return week_roster(request, user, key, week_of(week, now_of(request).date()), registrar)
+    return week_roster(request, user, key, week_of(request, user, key, week), registrar)
 
 
 @router.get("/registrars/{registrar_id}/requests")

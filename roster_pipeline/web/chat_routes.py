@@ -18,8 +18,8 @@ from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.living.versions import assignments
 from roster_pipeline.web.auth import CsrfChecked, Session, SignedIn, config_of, now_of, warehouse_of
 from roster_pipeline.web.pages import render
-from roster_pipeline.web.rosters import monday, version_for_week
-from roster_pipeline.web.views import department_for, departments
+from roster_pipeline.web.rosters import version_for_week
+from roster_pipeline.web.views import department_for, departments, week_of
 
 router = APIRouter(tags=["chat"])
 WHAT_IF_SECONDS = 10.0  # the budget of a what-if re-solve asked from the web
@@ -35,7 +35,7 @@ def answer(request: Request, session: Session, question: str, week: dt.date | No
     user = session.user
     key = department_for(request, user, None)
     wh = warehouse_of(request)
-    version = version_for_week(wh, key, monday(week or now_of(request).date()), user)
+    version = version_for_week(wh, key, week_of(request, user, key, week), user)
     if version is None:
         return Answer("No roster has been published for that week yet, so there is nothing to explain.")
     ctx = RosterContext(

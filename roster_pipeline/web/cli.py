@@ -10,9 +10,11 @@ import sys
 from data_contracts import ContractError
 from roster_pipeline.core.cli_common import EXIT_BAD_INPUT, EXIT_OK
 from roster_pipeline.core.department_io import departments_at, load_department
+from roster_pipeline.core.rules import load_pack
 from roster_pipeline.core.warehouse import open_warehouse
 from roster_pipeline.web.accounts import ROLES, AccountError, User, add_user, change_user, users
 from roster_pipeline.web.config import ConfigError, config_from_env, wall_clock
+from roster_pipeline.web.demo import DEMO_PASSWORD, create_demo_users, demo_users, publish_drafts
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -81,6 +83,29 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_users_demo(args: argparse.Namespace) -> int:
+    """The demo users, and the pipeline's weekly drafts published (as the demo manager, now)."""
+    found = departments_at(config_from_env().department)
+    if len(found) != 1:
+        print("roster users demo: ROSTER_DEPARTMENT must name one department", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    key, path = next(iter(found.items()))
+    wh = _warehouse(args)
+    made = create_demo_users(wh, key, wall_clock())
+    published = publish_drafts(
+        wh, key, load_department(path), load_pack(config_from_env().rule_pack), "morgan", wall_clock()
+    )
+    print(json.dumps({"users": [u.username for u in made], "published": published}))
+    print(
+        f"demo users (password {DEMO_PASSWORD!r}, demo only): "
+        + ", ".join(
+            f"{u.username} ({u.role}{' ' + u.registrar_id if u.registrar_id else ''})"
+            for u in demo_users(key)
+        )
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         config = config_from_env()
@@ -108,13 +133,16 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
     users_parser = sub.add_parser("users", help="the web service's users and roles")
     actions = users_parser.add_subparsers(dest="action", required=True)
-    for name in ("add", "change", "disable", "enable", "list"):
+    for name in ("add", "change", "disable", "enable", "list", "demo"):
         action = actions.add_parser(name)
         action.add_argument(
             "--warehouse", help="DuckDB file or postgresql:// URL (default: from the environment)"
         )
         if name == "list":
             action.set_defaults(func=cmd_users_list)
+            continue
+        if name == "demo":
+            action.set_defaults(func=cmd_users_demo)
             continue
         action.add_argument("name")
         action.add_argument("--by", default=getpass.getuser(), help="who records the change (audit)")

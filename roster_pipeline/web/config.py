@@ -9,6 +9,8 @@
 - `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
   service keeps a random key in `ROSTER_WEB_SECRET_FILE` (default out/web_secret, readable by its
   owner only), so sessions survive a restart. Never logged;
+- `ROSTER_WEB_TODAY=2026-10-06`: the service's date (a demo on past data; the time of day still
+  runs). Never set in production;
 - `ROSTER_WEB_INSECURE_COOKIES=1`: drop the cookies' Secure flag, for http://127.0.0.1 only (a
   browser sends Secure cookies to localhost over plain HTTP, but not to other plain-HTTP hosts).
 """
@@ -73,8 +75,15 @@ def secret_from(value: str | None, file: Path) -> bytes:
     return file.read_bytes().strip()
 
 
+def shifted_clock(today: dt.date) -> Callable[[], dt.datetime]:
+    """Wall-clock time moved to `today` (the time of day and its passing kept): a demo on past data."""
+    offset = dt.datetime.combine(today, dt.time()) - dt.datetime.combine(wall_clock().date(), dt.time())
+    return lambda: wall_clock() + offset
+
+
 def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
     env = dict(os.environ if env is None else env)
+    today = env.get("ROSTER_WEB_TODAY")
     return WebConfig(
         warehouse=env.get("ROSTER_WAREHOUSE_URL") or env.get("ROSTER_DUCKDB") or DEFAULT_DUCKDB,
         department=Path(env.get("ROSTER_DEPARTMENT", "out/sample")),
@@ -85,4 +94,5 @@ def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
         timezone=env.get("ROSTER_TIMEZONE", "Australia/Melbourne"),
         joblines_dir=env.get("ROSTER_JOBLINES_DIR", ""),
         secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
+        clock=shifted_clock(dt.date.fromisoformat(today)) if today else wall_clock,
     )

@@ -15,7 +15,6 @@ from roster_pipeline.web.auth import (
     Session,
     SignedIn,
     login_nonce,
-    now_of,
     safe_next,
     session_csrf,
     set_login_cookie,
@@ -75,7 +74,7 @@ def my_roster(
 ) -> Response:
     user = session.user
     key = department_for(request, user, None)
-    monday = week_of(week, now_of(request).date())
+    monday = week_of(request, user, key, week)
     mine = week_roster(request, user, key, monday, user.registrar_id) if user.registrar_id else None
     everyone = week_roster(request, user, key, monday, None)
     return render(
@@ -91,7 +90,7 @@ def department_grid(
     department: Annotated[str | None, Query()] = None,
 ) -> Response:
     key = department_for(request, session.user, department)
-    monday = week_of(week, now_of(request).date())
+    monday = week_of(request, session.user, key, week)
     roster = week_roster(request, session.user, key, monday, None)
     dept = request.app.state.departments.get(key)
     grid: dict[str, dict[str, list[str]]] = {}

@@ -70,6 +70,21 @@ def version_for_week(wh: Warehouse, department: str, week: dt.date, user: User) 
     return covering[-1] if covering else None
 
 
+def default_week(wh: Warehouse, department: str, today: dt.date, user: User) -> dt.date:
+    """This week if the user has a version for it, else the week nearest today that they have one
+    for (a demo on past data, a roster not yet published this far ahead), else this week."""
+    this_week = monday(today)
+    if version_for_week(wh, department, this_week, user) is not None:
+        return this_week
+    visible = [
+        v
+        for v in versions(wh, department)
+        if v.state == "published" or (user.is_manager and v.state != "archived")
+    ]
+    weeks = [v.horizon.start + dt.timedelta(weeks=w) for v in visible for w in range(v.horizon.weeks)]
+    return min(weeks, key=lambda w: (abs((w - this_week).days), w)) if weeks else this_week
+
+
 def week_cells(
     wh: Warehouse, dept: Department, version: Version, week: dt.date, registrar_id: str | None = None
 ) -> pd.DataFrame:

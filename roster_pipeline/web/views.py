@@ -12,7 +12,15 @@ from fastapi import HTTPException, Request
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.planning.weekly import cover_rows
 from roster_pipeline.web.accounts import User
-from roster_pipeline.web.rosters import Departments, NotFound, absences, monday, version_for_week, week_cells
+from roster_pipeline.web.rosters import (
+    Departments,
+    NotFound,
+    absences,
+    default_week,
+    monday,
+    version_for_week,
+    week_cells,
+)
 
 
 def departments(request: Request) -> Departments:
@@ -33,8 +41,13 @@ def department_for(request: Request, user: User, asked: str | None) -> str:
     return chosen
 
 
-def week_of(asked: dt.date | None, today: dt.date) -> dt.date:
-    return monday(asked or today)
+def week_of(request: Request, user: User, department: str, asked: dt.date | None) -> dt.date:
+    """The Monday of the week asked for, else the week to show first (rosters.default_week)."""
+    if asked is not None:
+        return monday(asked)
+    return default_week(
+        request.app.state.warehouse, department, request.app.state.config.clock().date(), user
+    )
 
 
 def _plain(value: Any) -> Any:
