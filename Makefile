@@ -9,7 +9,7 @@ WEEKS := 4
 RULES := au-vic
 TIME_LIMIT := 30
 
-.PHONY: install demo roster-demo test lint bench clean pipeline ui postgres-up postgres-down \
+.PHONY: install demo roster-demo web-demo serve test lint bench clean pipeline ui postgres-up postgres-down \
 	pipeline-postgres production
 
 $(STAMP): pyproject.toml
@@ -22,8 +22,19 @@ install: $(STAMP)
 
 # The main job on the embedded default (DuckDB): a roster from the command line, then the whole
 # Dagster pipeline (contracts, weekly solves, warehouse, SQL models, dashboards).
-demo: roster-demo pipeline
+demo: roster-demo pipeline web-demo
 	@echo "open the dashboards with: make ui   (then http://127.0.0.1:3000)"
+	@echo "open the web service with: make serve   (then http://127.0.0.1:8000; demo users above)"
+
+# The web service's demo users and the pipeline's weekly rosters published (idempotent).
+web-demo: install
+	$(PIPELINE_ENV) $(BIN)/roster users demo
+
+# The web service on the demo warehouse: registrar portal, manager console, API (/docs).
+# ROSTER_WEB_TODAY puts the service's date inside the demo's weeks; plain HTTP on 127.0.0.1 only.
+serve: install
+	$(PIPELINE_ENV) ROSTER_WEB_TODAY=$(PIPELINE_TODAY) ROSTER_WEB_INSECURE_COOKIES=1 \
+		ROSTER_WEB_SECRET_FILE=$(OUT)/web_secret $(BIN)/roster serve --host 127.0.0.1 --port 8000
 
 roster-demo: install
 	$(BIN)/roster sample --registrars 45 --sites 3 --weeks $(WEEKS) --start $(START) --seed 7 --out $(OUT)/sample
@@ -50,6 +61,8 @@ clean:
 PIPELINE_WEEKS := 2026-10-05 2026-10-12 2026-10-19 2026-10-26
 PIPELINE_START := $(firstword $(PIPELINE_WEEKS))
 PIPELINE_END := $(lastword $(PIPELINE_WEEKS))
+# the web demo's date: Tuesday of the pipeline's first week
+PIPELINE_TODAY := 2026-10-06
 PIPELINE_TIME_LIMIT := 3
 # partitions are department|week; the department is named by its folder
 PIPELINE_DEPARTMENT := pipeline-sample

@@ -87,8 +87,10 @@ def sample_department(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, p
     return folder, plan.result.assignments
 
 
-def published_warehouse(location: str, folder: Path, roster: pd.DataFrame) -> tuple[Warehouse, str]:
-    """A warehouse holding the roster as a published version, and that version's id."""
+def published_warehouse(
+    location: str, folder: Path, roster: pd.DataFrame, users: bool = True
+) -> tuple[Warehouse, str]:
+    """A warehouse holding the roster as a published version (and the test users), and its id."""
     wh = open_warehouse(location)
     department, pack = load_department(folder), load_pack("au-vic")
     provenance = Provenance("pipeline", "solve", pack.id, pack.version)
@@ -96,7 +98,7 @@ def published_warehouse(location: str, folder: Path, roster: pd.DataFrame) -> tu
     approve(wh, version.version_id, "morgan", NOW)
     outcome = publish(wh, version.version_id, "morgan", NOW, department, pack)
     assert outcome.published, outcome.problems
-    for name, (role, registrar) in USERS.items():
+    for name, (role, registrar) in USERS.items() if users else ():
         department_key = folder.name if role == "registrar" else None
         add_user(wh, User(name, role, registrar, department_key), PASSWORD, "test", NOW)
     return wh, version.version_id
