@@ -26,6 +26,7 @@ from roster_pipeline.web import (
     feeds,
     jobline_routes,
     pages,
+    request_routes,
     swap_routes,
     version_routes,
 )
@@ -80,6 +81,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(event_routes.router)
     app.include_router(chat_routes.router)
     app.include_router(jobline_routes.router)
+    app.include_router(request_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

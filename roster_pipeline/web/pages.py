@@ -118,13 +118,16 @@ def department_grid(
 
 
 @router.get("/me/requests", response_class=HTMLResponse)
-def my_requests(request: Request, session: SignedIn) -> Response:
+def my_requests(request: Request, session: SignedIn, message: str | None = None) -> Response:
     user = session.user
     if user.registrar_id is None:
         raise HTTPException(403, "requests and leave belong to registrars")
     key = department_for(request, user, None)
-    found = requests_of(request.app.state.departments.get(key), user.registrar_id)
-    return render(request, "my_requests.html", session, **found)
+    dept = request.app.state.departments.get(key)
+    found = requests_of(dept, user.registrar_id)
+    return render(
+        request, "my_requests.html", session, shifts=sorted(dept.shift_types), message=message, **found
+    )
 
 
 @router.get("/me/notices", response_class=HTMLResponse)

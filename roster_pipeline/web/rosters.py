@@ -144,6 +144,11 @@ def absences(dept: Department, department: str, first: dt.date, last: dt.date, u
     return pd.DataFrame(out, columns=["registrar_id", "name", "start", "end", "label", "reason"])
 
 
+def _iso(value: object) -> str:
+    """A table cell as the department file holds a date ('' when blank)."""
+    return "" if value is None or pd.isna(value) or value == "" else pd.Timestamp(value).date().isoformat()
+
+
 def requests_of(dept: Department, registrar_id: str) -> dict[str, list[dict]]:
     """The registrar's leave (every status, with type and reason) and their rostering requests."""
     leave = dept.table("leave")
@@ -153,6 +158,7 @@ def requests_of(dept: Department, registrar_id: str) -> dict[str, list[dict]]:
     return {
         "leave": [
             {
+                "key": f"leave|{_iso(r['start'])}|{_iso(r['end'])}|{r['type']}",
                 "start": pd.Timestamp(r["start"]).date(),
                 "end": pd.Timestamp(r["end"]).date(),
                 "type": str(r["type"]),
@@ -163,6 +169,7 @@ def requests_of(dept: Department, registrar_id: str) -> dict[str, list[dict]]:
         ],
         "requests": [
             {
+                "key": f"preferences|{_iso(r['start'])}|{_iso(r.get('end'))}|{r['request']}",
                 "start": pd.Timestamp(r["start"]).date(),
                 "end": pd.Timestamp(r["start"] if pd.isna(r.get("end")) else r["end"]).date(),
                 "request": str(r["request"]),
