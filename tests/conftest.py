@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from hypothesis import settings
+from servers import ROOT, free_port, new_database
 
 from roster_pipeline.core.warehouse import Warehouse, open_warehouse
 
@@ -30,15 +27,6 @@ settings.load_profile("dev" if os.environ.get("HYPOTHESIS_PROFILE") == "dev" els
 # ---- Warehouses: every warehouse test runs on DuckDB and on a real, throwaway PostgreSQL cluster
 # (deploy/local-postgres.sh: as root it runs as the unprivileged `postgres` user). No test is skipped
 # for lack of a server: without PostgreSQL's binaries the Postgres cases fail.
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The superuser URL of a PostgreSQL cluster started for this test session."""
@@ -47,7 +35,7 @@ def postgres_server() -> Iterator[str]:
     data = folder / "data"
     script = ROOT / "deploy" / "local-postgres.sh"
     started = subprocess.run(
-        ["bash", str(script), "start", str(data), str(_free_port())], capture_output=True, text=True
+        ["bash", str(script), "start", str(data), str(free_port())], capture_output=True, text=True
     )
     if started.returncode != 0:
         pytest.fail(f"PostgreSQL did not start: {started.stderr.strip()}", pytrace=False)
@@ -56,14 +44,6 @@ def postgres_server() -> Iterator[str]:
     finally:
         subprocess.run(["bash", str(script), "stop", str(data)], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def new_database(server: str) -> str:
-    """Create an empty database on the cluster at `server`; its URL (superuser)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture
@@ -83,28 +63,3 @@ def warehouse_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def warehouse(warehouse_location: str) -> Warehouse:
     return open_warehouse(warehouse_location)
-
-
-def instance_env(home: Path, instance_url: str) -> dict[str, str]:
-    """DAGSTER_HOME holding deploy/production/dagster.yaml, and the DAGSTER_PG_* variables it reads,
-    for a database URL of the form postgresql://user@host:port/db; the warehouse pool initialised."""
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "deploy" / "production" / "dagster.yaml", home / "dagster.yaml")
-    user_host, db = instance_url.removeprefix("postgresql://").rsplit("/", 1)
-    user, host_port = user_host.split("@")
-    host, port = host_port.split(":")
-    env = {
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_PG_USER": user,
-        "DAGSTER_PG_PASSWORD": "",
-        "DAGSTER_PG_HOST": host,
-        "DAGSTER_PG_PORT": port,
-        "DAGSTER_PG_DB": db,
-    }
-    subprocess.run(  # as a deployment does before its first run (dagster-io/dagster#33552)
-        ["bash", str(ROOT / "deploy" / "init-pools.sh")],
-        env={**os.environ, **env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
-        check=True,
-        capture_output=True,
-    )
-    return env

@@ -19,7 +19,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
-from conftest import instance_env, new_database
+from servers import instance_env, new_database
 
 from roster_pipeline.core.warehouse import FACT_TABLES, open_warehouse
 from roster_pipeline.planning.sample import write_sample

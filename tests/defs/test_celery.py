@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import instance_env, new_database
+from servers import free_port, instance_env, new_database
 
 from roster_pipeline.core.warehouse import open_warehouse
 from roster_pipeline.planning.sample import write_sample
@@ -27,12 +27,6 @@ BIN = Path(sys.executable).parent
 WEEKS = ["2026-10-05", "2026-10-12"]
 DEPARTMENTS = ("ed", "icu")
 SELECTION = "not group:dashboards and not group:joblines and not group:repairs and not group:explanations"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -49,7 +43,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) ->
 @pytest.fixture
 def broker(tmp_path: Path):
     server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             server,

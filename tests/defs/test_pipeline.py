@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import duckdb
 import pandas as pd
 import psycopg
 import pytest
-from conftest import new_database
+from servers import free_port, new_database
 
 from data_contracts import validate_department
 from roster_pipeline.core.department_io import read_tables
@@ -440,14 +439,8 @@ def test_cli_backfill_into_postgres_gives_the_duckdb_rows(
     assert dict(runs) == {"SUCCESS": 2}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_webserver_graphql_lists_assets_and_materialisations(cli_backfill: dict) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,

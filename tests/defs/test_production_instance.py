@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import instance_env, new_database
+from servers import instance_env, new_database
 
 from roster_pipeline.planning.sample import write_sample
 

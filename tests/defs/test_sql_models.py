@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
-from conftest import new_database
+from servers import new_database
 
 from roster_pipeline.core.warehouse import is_postgres, open_warehouse
 from roster_pipeline.defs.common.resources import WarehouseResource

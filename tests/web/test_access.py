@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import SICK_REASON, WEEK, Site
+from web_site import SICK_REASON, WEEK, Site
 
 PAGES = ["/me/roster", "/manager/grid"]
 API_GETS = ["/api/me", "/api/roster"]

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import WEEK, published_warehouse
 from icalendar import Calendar
 from playwright.sync_api import Page, sync_playwright
+from servers import free_port
+from web_site import WEEK, published_warehouse
 
 from roster_pipeline.web.demo import DEMO_PASSWORD
 
@@ -31,12 +32,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TODAY = "2026-10-06"  # the service's date (ROSTER_WEB_TODAY): Tuesday of the published week
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def service(tmp_path: Path, sample_department: tuple[Path, pd.DataFrame]) -> Iterator[dict]:
     shared, roster = sample_department
@@ -44,7 +39,7 @@ def service(tmp_path: Path, sample_department: tuple[Path, pd.DataFrame]) -> Ite
     shutil.copytree(shared, folder)
     warehouse = str(tmp_path / "warehouse.duckdb")
     wh, version_id = published_warehouse(warehouse, folder, roster, users=False)
-    port = _port()
+    port = free_port()
     env = {
         **os.environ,
         "ROSTER_DEPARTMENT": str(folder),

@@ -8,8 +8,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from conftest import NOW, WEEK, Site
 from icalendar import Calendar
+from web_site import NOW, WEEK, Site
 
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.living.versions import Provenance, approve, assignments, change_state, create_version

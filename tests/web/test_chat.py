@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import httpx2 as httpx  # the HTTP client anthropic 2.x is built on
-from conftest import SICK_REASON, Site
+from web_site import SICK_REASON, Site
 
 from roster_pipeline.explain.claude import ClaudeClient
 from roster_pipeline.explain.prompt_data import read_data_blocks

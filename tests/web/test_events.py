@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from conftest import Site
+from web_site import Site
 
 DAY = dt.date(2026, 10, 8)  # Thursday; the clock says Tuesday 09:00
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Site
+from web_site import Site
 
 from roster_pipeline.joblines.data import sample_catalogue
 

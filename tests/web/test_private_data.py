@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import SCRIPT_NOTE, Site
+from web_site import SCRIPT_NOTE, Site
 
 
 def _csv(site: Site, table: str, registrar: str) -> pd.DataFrame:

@@ -4,7 +4,7 @@ and a manager's decision; each recorded in the audit log. Expected rows are read
 from __future__ import annotations
 
 import pandas as pd
-from conftest import Site
+from web_site import Site
 
 LEAVE = {
     "kind": "leave",

@@ -7,7 +7,7 @@ import logging
 import re
 
 import pytest
-from conftest import PASSWORD, Site
+from web_site import PASSWORD, Site
 
 from roster_pipeline.web.accounts import change_user
 

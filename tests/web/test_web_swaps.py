@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from conftest import NOW, PASSWORD, SICK_REASON, Site
+from web_site import NOW, PASSWORD, SICK_REASON, Site
 
 from roster_pipeline.web.accounts import User, add_user
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import NOW, WEEK, Site
+from web_site import NOW, WEEK, Site
 
 from roster_pipeline.core.domain import Horizon
 from roster_pipeline.living.versions import Provenance, assignments, create_version
