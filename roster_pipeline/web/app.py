@@ -23,6 +23,7 @@ from roster_pipeline.web import (
     auth,
     chat_routes,
     event_routes,
+    fairness_routes,
     feeds,
     jobline_routes,
     pages,
@@ -82,6 +83,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(chat_routes.router)
     app.include_router(jobline_routes.router)
     app.include_router(request_routes.router)
+    app.include_router(fairness_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

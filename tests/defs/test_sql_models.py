@@ -7,6 +7,7 @@ compares the model's rows with numbers worked out in the comments below.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -296,9 +297,17 @@ def test_dashboard_leaves_undefined_numbers_out(warehouse: str) -> None:
     undefined ones (no requests in week 2; no fair share in week 3) left out and named, never 0 or 100."""
     wh = open_warehouse(warehouse)
     first = week_metadata(wh, "ed", W1)
-    assert first["nights_spread"] == pytest.approx(4 / 3) and first["gini_hours"] == pytest.approx(1 / 3)
+    assert first["nights_spread"] == round(4 / 3, 3) and first["gini_hours"] == round(1 / 3, 3)  # as read
     assert first["requests_honoured_pct"] == pytest.approx(75.0) and first["requests"] == "3 of 4 honoured"
     assert first["hard_violations"] == 0 and first["cover_below_min"] == 1
+    named = week_metadata(wh, "ed", W1, {"A": "Dr Ann Ash", "B": "Dr Bo Birch", "C": "Dr Cy Cedar"})
+    for table in ("this_week", "cumulative", "calendar"):
+        text = named[table].value
+        assert "Dr Ann Ash" in text and "Dr Cy Cedar" in text and "| A " not in text  # names, not ids
+    chart = named["hours_balance_chart"].value
+    assert chart.startswith("![hours balance](data:image/svg+xml;base64,")
+    svg_text = base64.b64decode(chart.split(",", 1)[1].rstrip(")")).decode()
+    assert "Dr Bo Birch" in svg_text and "<svg" in svg_text  # drawn by Vega-Lite, by name
     second = week_metadata(wh, "ed", W2)
     assert "requests_honoured_pct" not in second and second["requests"] == "no requests"
     assert "requests_honoured_pct" in second["not_defined"]

@@ -300,7 +300,9 @@ def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, s
     "grid, and plotted numbers (spread, Gini, request satisfaction, hard violations, gap).",
 )
 def fairness_dashboard(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, department: DepartmentSource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     name, week = department_week(context.partition_key)
-    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), name, week))
+    registrars = validated_tables(department, name)["registrars"]
+    names = dict(zip(registrars["registrar_id"].astype(str), registrars["name"].astype(str), strict=True))
+    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), name, week, names))

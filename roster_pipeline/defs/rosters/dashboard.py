@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import math
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+
+from roster_pipeline.core.charts import balance_chart, markdown_image
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -44,30 +45,20 @@ def calendar_grid(assignments: pd.DataFrame, registrars: list[str], week: dt.dat
     return pd.DataFrame(rows)
 
 
-def bar_chart_svg(labels: list[str], values: list[float], title: str) -> str:
-    """A small horizontal bar chart (SVG) of balances around zero, as a data-URI markdown image."""
-    width, bar, pad = 520, 14, 110
-    height = 30 + bar * len(values)
-    top = max([abs(v) for v in values] + [1e-9])
-    mid = pad + (width - pad - 10) / 2
-    scale = (width - pad - 10) / 2 / top
-    parts = [f'<text x="4" y="16" font-size="12">{title}</text>']
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = 24 + i * bar
-        x = mid if value >= 0 else mid + value * scale
-        colour = "#c0392b" if value > 0 else "#2e86c1"
-        parts.append(f'<text x="4" y="{y + 10}" font-size="10">{label}</text>')
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y}" width="{abs(value) * scale:.1f}" height="{bar - 3}" fill="{colour}"/>'
-        )
-    parts.append(f'<line x1="{mid}" y1="20" x2="{mid}" y2="{height}" stroke="#333"/>')
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{"".join(parts)}</svg>'
-    return f"![{title}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})"
+def _named(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The frame with registrars shown by name (first column), ids kept out of a manager's view."""
+    out = frame.copy()
+    out.insert(0, "registrar", [names.get(r, r) for r in out.pop("registrar_id")])
+    return out
 
 
-def week_metadata(wh: Any, department: str, week: dt.date) -> dict[str, Any]:
+def week_metadata(
+    wh: Any, department: str, week: dt.date, names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Per-week and cumulative fairness tables, the calendar grid and plotted numbers for one
-    department's `week`."""
+    department's `week`; registrars by name (`names`: id -> name) and numbers rounded to what a
+    manager reads (3 decimals for ratios, 1 for hours and counts)."""
+    names = names or {}
     key = "WHERE department = ? AND week_start = ?"
     weekly = wh.query(
         "SELECT registrar_id, fte, nights, weekends, hours, fair_nights, fair_hours, nights_deviation, "
@@ -108,21 +99,26 @@ def week_metadata(wh: Any, department: str, week: dt.date) -> dict[str, Any]:
         numbers["hard_violations"] = int(numbers["hard_violations"])  # a count: plotted as a whole number
     metadata: dict[str, Any] = {
         "week": str(week),
-        **{name: value for name, value in numbers.items() if value is not None},
+        **{name: round(value, 3) for name, value in numbers.items() if value is not None},
         "cover_below_min": int(shortfall.iloc[0]["n"]) if not shortfall.empty else 0,
         "not_defined": ", ".join(undefined) or "-",
         "requests": "no requests" if not total else f"{int(honoured or 0)} of {int(total)} honoured",
-        "this_week": _md(weekly),
-        "cumulative": _md(cumulative),
-        "calendar": _md(calendar_grid(assignments, registrars, week)),
+        "this_week": _md(_named(weekly, names)),
+        "cumulative": _md(_named(cumulative, names)),
+        "calendar": _md(
+            _named(
+                calendar_grid(assignments, registrars, week).rename(columns={"registrar": "registrar_id"}),
+                names,
+            )
+        ),
         "dagster/row_count": int(len(assignments)),
     }
     if not cumulative.empty:
-        metadata["hours_balance_chart"] = dg.MetadataValue.md(
-            bar_chart_svg(
-                list(cumulative["registrar_id"]),
-                [float(v) for v in cumulative["hours_balance"]],
-                f"Cumulative hours balance vs fair share after week {week}",
-            )
+        chart = balance_chart(
+            _named(cumulative, names).rename(columns={"registrar": "name"}),
+            "hours_balance",
+            f"Hours against fair share, to the week of {week}",
+            "hours",
         )
+        metadata["hours_balance_chart"] = dg.MetadataValue.md(markdown_image(chart, "hours balance"))
     return metadata
