@@ -26,6 +26,7 @@ from roster_pipeline.core.cli_common import (
 )
 from roster_pipeline.core.domain import frame_hash
 from roster_pipeline.living.cli_warehouse import warehouse_of
+from roster_pipeline.living.mail import send_notices, smtp_from_env
 from roster_pipeline.living.versions import (
     Provenance,
     VersionError,
@@ -71,6 +72,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     for line in outcome.problems:
         print(f"  {line}", file=sys.stderr)
+    emailed = (
+        send_notices(wh, outcome.version.version_id, department, smtp_from_env(), now)
+        if outcome.published
+        else {}
+    )
     print(
         json.dumps(
             {
@@ -80,6 +86,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 "hard_violations": outcome.hard_violations,
                 "problems": len(outcome.problems),
                 "warnings": outcome.warnings,
+                "emailed": emailed,
             }
         )
     )

@@ -6,6 +6,8 @@
 - `ROSTER_RULES`: the rule pack (default au-vic);
 - `ROSTER_TIMEZONE`: the wards' time zone for calendar feeds (default Australia/Melbourne);
 - `ROSTER_JOBLINES_DIR`: the catalogues and affinity profiles job-line requests may name;
+- `ROSTER_SMTP_HOST` (and `_PORT`, `_USER`, `_PASSWORD`, `_FROM`, `_STARTTLS`): e-mail notices
+  (living/mail.py);
 - `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
   service keeps a random key in `ROSTER_WEB_SECRET_FILE` (default out/web_secret, readable by its
   owner only), so sessions survive a restart. Never logged;
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from roster_pipeline.core.warehouse import DEFAULT_DUCKDB
 from roster_pipeline.explain.claude import ClaudeClient
+from roster_pipeline.living.mail import SmtpSettings, smtp_from_env
 from roster_pipeline.web.sessions import SessionPolicy
 
 MIN_SECRET = 32
@@ -58,6 +61,7 @@ class WebConfig:
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], dt.datetime] = wall_clock
     claude: Callable[[], ClaudeClient | None] = claude_from_env  # the assistant's client (None: offline)
+    smtp: SmtpSettings | None = None  # notices by e-mail on publishing (None: portal only)
 
 
 def secret_from(value: str | None, file: Path) -> bytes:
@@ -95,4 +99,5 @@ def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
         joblines_dir=env.get("ROSTER_JOBLINES_DIR", ""),
         secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
         clock=shifted_clock(dt.date.fromisoformat(today)) if today else wall_clock,
+        smtp=smtp_from_env(env),
     )

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from roster_pipeline.core.rules import load_pack
 from roster_pipeline.living.audit import audit_log
+from roster_pipeline.living.mail import send_notices
 from roster_pipeline.living.versions import (
     Version,
     VersionError,
@@ -83,9 +84,11 @@ def publish_version(request: Request, session: Session, version_id: str) -> dict
         outcome = publish(wh, version_id, actor, now, dept, load_pack(config_of(request).rule_pack))
     except VersionError as error:
         raise HTTPException(409, str(error)) from None
+    emailed = send_notices(wh, version_id, dept, config_of(request).smtp, now) if outcome.published else {}
     return {
         **_summary(outcome.version),
         "published": outcome.published,
+        "emailed": emailed,
         "hard_violations": outcome.hard_violations,
         "problems": outcome.problems,
         "warnings": outcome.warnings,

@@ -159,6 +159,13 @@ APPEND_ONLY: dict[str, list[tuple[str, str]]] = {
         ("cause", "VARCHAR"),
         ("reason", "VARCHAR"),
     ],
+    "notice_mail": [  # living/mail.py: each notice e-mailed (or failed), so none is sent twice
+        ("recorded_at", "TIMESTAMP"),
+        ("version_id", "VARCHAR"),
+        ("registrar_id", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("error", "VARCHAR"),  # the error's kind only, never a server reply with an address
+    ],
     "swap_offers": [  # living/swap_offers.py: each step of an offer; its state is its latest row
         ("recorded_at", "TIMESTAMP"),
         ("swap_id", "VARCHAR"),
