@@ -426,15 +426,20 @@ def available_packs() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def load_pack(name_or_path: str) -> RulePack:
-    """Load a shipped pack by name (`au-vic`) or any YAML file by path."""
+def pack_data(name_or_path: str) -> Any:
+    """The parsed YAML of a shipped pack (by name) or of any YAML file (by path), unchecked."""
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") and path.exists():
-        return parse_pack(_read_yaml(path.read_bytes(), str(path)), str(path))
+        return _read_yaml(path.read_bytes(), str(path))
     shipped = resources.files("roster_pipeline.core") / PACKS_DIR / f"{name_or_path}.yaml"
     if not shipped.is_file():
         raise RulePackError(f"no rule pack {name_or_path!r}; shipped packs: {', '.join(available_packs())}")
-    return parse_pack(_read_yaml(shipped.read_bytes(), name_or_path), name_or_path)
+    return _read_yaml(shipped.read_bytes(), name_or_path)
+
+
+def load_pack(name_or_path: str) -> RulePack:
+    """Load a shipped pack by name (`au-vic`) or any YAML file by path."""
+    return parse_pack(pack_data(name_or_path), name_or_path)
 
 
 def _read_yaml(data: bytes, origin: str) -> Any:

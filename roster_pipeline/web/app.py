@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from roster_pipeline.core.warehouse import open_warehouse
 from roster_pipeline.web import (
+    admin_routes,
     api,
     auth,
     chat_routes,
@@ -84,6 +85,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(jobline_routes.router)
     app.include_router(request_routes.router)
     app.include_router(fairness_routes.router)
+    app.include_router(admin_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

@@ -6,6 +6,7 @@
 - `ROSTER_RULES`: the rule pack (default au-vic);
 - `ROSTER_TIMEZONE`: the wards' time zone for calendar feeds (default Australia/Melbourne);
 - `ROSTER_JOBLINES_DIR`: the catalogues and affinity profiles job-line requests may name;
+- `ROSTER_RULES_DIR`: where an administrator's edited rule packs are written (default out/rule_packs);
 - `ROSTER_SMTP_HOST` (and `_PORT`, `_USER`, `_PASSWORD`, `_FROM`, `_STARTTLS`): e-mail notices
   (living/mail.py);
 - `ROSTER_WEB_SECRET`: the key that signs cookies and CSRF tokens (32+ characters). Unset, the
@@ -57,6 +58,7 @@ class WebConfig:
     rule_pack: str = "au-vic"
     timezone: str = "Australia/Melbourne"  # the wards' local time: shift times in calendar feeds
     joblines_dir: str = ""  # catalogues and affinity profiles a job-line request may name
+    rules_dir: str = "out/rule_packs"  # where an administrator's edited rule packs are written
     secure_cookies: bool = True
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], dt.datetime] = wall_clock
@@ -97,6 +99,7 @@ def config_from_env(env: dict[str, str] | None = None) -> WebConfig:
         rule_pack=env.get("ROSTER_RULES", "au-vic"),
         timezone=env.get("ROSTER_TIMEZONE", "Australia/Melbourne"),
         joblines_dir=env.get("ROSTER_JOBLINES_DIR", ""),
+        rules_dir=env.get("ROSTER_RULES_DIR", "out/rule_packs"),
         secure_cookies=env.get("ROSTER_WEB_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
         clock=shifted_clock(dt.date.fromisoformat(today)) if today else wall_clock,
         smtp=smtp_from_env(env),
