@@ -27,6 +27,7 @@ from roster_pipeline.web import (
     fairness_routes,
     feeds,
     jobline_routes,
+    open_shift_routes,
     pages,
     request_routes,
     swap_routes,
@@ -86,6 +87,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(request_routes.router)
     app.include_router(fairness_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(open_shift_routes.router)
     app.include_router(pages.router)
 
     @app.middleware("http")

@@ -1,0 +1,99 @@
+"""Open shifts: a published shift left below its target appears to registrars with whether they may
+take it; a registrar offers, a manager accepts, and an amended draft puts them on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from web_site import NOW, WEEK, Site
+
+from roster_pipeline.core.department_io import load_department
+from roster_pipeline.core.domain import Horizon
+from roster_pipeline.core.rules import load_pack
+from roster_pipeline.living.versions import Provenance, approve, assignments, create_version, publish
+
+TODAY = dt.date(2026, 10, 6)  # the site's clock
+
+
+def _leave_a_gap(site: Site) -> tuple[dt.date, str]:
+    """Publish an amendment without one of R001's later shifts that was at its target and above its
+    minimum (from the manager's cover rows); returns that shift."""
+    site.login("morgan")
+    cover = pd.DataFrame(site.client.get("/api/roster", params={"week": WEEK.isoformat()}).json()["cover"])
+    site.client.post("/logout", data={"csrf_token": site.csrf()})
+    roster = assignments(site.warehouse, site.version_id)
+    mine = roster[(roster["registrar_id"] == "R001") & (roster["date"] > TODAY)]
+    full = cover[
+        (cover["assigned"] == cover["target"]) & (cover["assigned"] > cover["min"]) & cover["skill"].isna()
+    ]
+    day, shift = next(
+        (d, s)
+        for d, s in mine[["date", "shift"]].itertuples(index=False)
+        if ((full["date"] == d.isoformat()) & (full["shift"] == s)).any()
+    )
+    after = roster[~((roster["registrar_id"] == "R001") & (roster["date"] == day))]
+    later = NOW + dt.timedelta(days=3)
+    version = create_version(
+        site.warehouse,
+        site.department,
+        after,
+        Horizon(WEEK, 1),
+        Provenance("morgan", "manual"),
+        later,
+        site.version_id,
+    )
+    approve(site.warehouse, version.version_id, "morgan", later)
+    assert publish(
+        site.warehouse, version.version_id, "morgan", later, load_department(site.folder), load_pack("au-vic")
+    ).published
+    return day, shift
+
+
+def test_a_registrar_offers_to_take_back_an_open_shift_and_a_manager_accepts(site: Site) -> None:
+    day, shift = _leave_a_gap(site)
+    site.login("alex")
+    found = site.client.get("/api/open-shifts").json()["open_shifts"]
+    gap = next(o for o in found if (o["date"], o["shift"]) == (day.isoformat(), shift))
+    assert gap["short_by"] == 1 and gap["below_minimum"] is False and gap["legal"] is True
+    made = site.client.post(
+        "/api/open-shifts/offer",
+        json={"date": day.isoformat(), "shift": shift},
+        headers={"X-CSRF-Token": site.csrf()},
+    )
+    assert made.status_code == 201 and made.json()["status"] == "offered"
+    assert (
+        site.client.post(
+            f"/api/cover-offers/{made.json()['offer_id']}/accept", headers={"X-CSRF-Token": site.csrf()}
+        ).status_code
+        == 403
+    )
+    site.client.post("/logout", data={"csrf_token": site.csrf()})
+    site.login("morgan")
+    offers = site.client.get("/api/cover-offers").json()["offers"]
+    assert [(o["registrar_id"], o["shift"], o["status"]) for o in offers] == [("R001", shift, "offered")]
+    accepted = site.client.post(
+        f"/api/cover-offers/{made.json()['offer_id']}/accept", headers={"X-CSRF-Token": site.csrf()}
+    )
+    amended = accepted.json()["amended_version"]
+    cells = site.warehouse.query(
+        "SELECT shift FROM version_assignments WHERE version_id = ? AND registrar_id = 'R001' AND date = ?",
+        [amended, day],
+    )
+    assert list(cells["shift"]) == [shift]
+    again = site.client.post(
+        f"/api/cover-offers/{made.json()['offer_id']}/accept", headers={"X-CSRF-Token": site.csrf()}
+    )
+    assert again.status_code == 409
+
+
+def test_open_shifts_need_a_session_and_a_registrar(site: Site) -> None:
+    assert site.client.get("/api/open-shifts").status_code == 401
+    site.login("morgan")
+    assert site.client.get("/me/open-shifts").status_code == 403
+    reply = site.client.post(
+        "/api/open-shifts/offer",
+        json={"date": "2026-10-08", "shift": "D-NTH"},
+        headers={"X-CSRF-Token": site.csrf()},
+    )
+    assert reply.status_code == 403
