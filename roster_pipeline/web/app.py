@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 
 from roster_pipeline.core.warehouse import open_warehouse
 from roster_pipeline.web import (
@@ -44,6 +45,10 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:"
+)
 MACHINE_PATHS = ("/api/", "/ical/")  # answered with status codes, never a redirect to the login page
 
 
@@ -63,11 +68,12 @@ def _machine(request: Request) -> bool:
 
 
 def create_app(config: WebConfig) -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs from bundled Swagger UI files: hospital networks may block CDNs
         title="roster-pipeline",
         summary="Registrar rosters, the living roster and job lines for a medical workforce unit",
         docs_url="/docs",
         redoc_url=None,
+        static_url="/docs-static",
     )
     app.state.config = config
     app.state.warehouse = open_warehouse(config.warehouse)
@@ -93,6 +99,8 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
         response = await call_next(request)
+        if request.url.path == "/docs":  # Swagger UI starts from one inline script; no personal data there
+            response.headers["Content-Security-Policy"] = DOCS_POLICY
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):

@@ -109,3 +109,14 @@ def test_a_registrar_sees_nothing_before_it_is_published(site: Site) -> None:
     later = (WEEK + dt.timedelta(days=14)).isoformat()
     week = site.client.get("/api/roster", params={"week": later}).json()
     assert week["version"] is None and week["cells"] == []
+
+
+def test_the_api_docs_work_offline(site: Site) -> None:
+    page = site.client.get("/docs")
+    assert page.status_code == 200 and "/docs-static/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    assert site.client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+    schema = site.client.get("/openapi.json").json()
+    assert {"/api/me", "/api/roster", "/api/swaps", "/api/events", "/api/joblines"} <= set(schema["paths"])
+    assert "script-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in site.client.get("/login").headers["content-security-policy"]
