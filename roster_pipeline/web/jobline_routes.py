@@ -22,11 +22,13 @@ from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Body, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.explain.jobline_digest import jobline_digest, load_catalogue
 from roster_pipeline.joblines.request import RequestError, output_frames, run, summary
 from roster_pipeline.web.auth import CsrfChecked, Manager, config_of, now_of, warehouse_of
+from roster_pipeline.web.pages import render
 from roster_pipeline.web.views import records
 
 router = APIRouter(tags=["joblines"])
@@ -156,3 +158,56 @@ def get_joblines(request: Request, session: Manager, job_id: str) -> dict[str, A
     if last["result"]:
         out.update(json.loads(str(last["result"])))
     return out
+
+
+def _grid(line_rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Lines as rows (line, PGY, FTE, then each term's rotation)."""
+    terms = sorted({row["term"] for row in line_rows}, key=str)
+    lines: dict[str, dict[str, Any]] = {}
+    for row in line_rows:
+        line = lines.setdefault(
+            row["line_id"], {"line_id": row["line_id"], "pgy": row["pgy"], "fte": row["fte"]}
+        )
+        line[str(row["term"])] = row["rotation_id"] + (
+            f" ({row['leave_weeks']} wk leave)" if row.get("leave_weeks") else ""
+        )
+    return [str(t) for t in terms], list(lines.values())
+
+
+@router.get("/manager/joblines", include_in_schema=False)
+def joblines_page(request: Request, session: Manager) -> Response:
+    rows = _jobs(warehouse_of(request))
+    latest = rows.groupby("job_id", sort=False).tail(1) if len(rows) else rows
+    jobs = []
+    for row in latest.to_dict("records")[::-1]:
+        result = json.loads(row["result"]) if row["result"] else {}
+        jobs.append({"job_id": row["job_id"], "status": row["status"], "by": row["actor"], **result})
+    return render(request, "joblines.html", session, jobs=jobs)
+
+
+@router.post("/manager/joblines", include_in_schema=False)
+async def joblines_form(request: Request, session: CsrfChecked) -> Response:
+    form = await request.form()
+    try:
+        body = {
+            "pgy1": int(str(form.get("pgy1", "0"))),
+            "pgy2": int(str(form.get("pgy2", "0"))),
+            "terms": str(form.get("terms", "5-term")),
+            "catalogue": str(form.get("catalogue", "sample")) or "sample",
+            "time_limit": float(str(form.get("time_limit", "60"))),
+            "seed": int(str(form.get("seed", "0"))),
+            "deterministic": True,
+        }
+    except ValueError:
+        raise HTTPException(
+            422, "whole numbers for the cohort and seed, seconds for the time limit"
+        ) from None
+    queued = post_joblines(request, session, body)
+    return RedirectResponse(f"/manager/joblines/{queued['job_id']}", status_code=303)
+
+
+@router.get("/manager/joblines/{job_id}", include_in_schema=False)
+def jobline_page(request: Request, session: Manager, job_id: str) -> Response:
+    found = get_joblines(request, session, job_id)
+    terms, lines = _grid(found.get("line_rows", []))
+    return render(request, "jobline.html", session, job=found, terms=terms, lines=lines)

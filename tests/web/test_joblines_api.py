@@ -105,3 +105,27 @@ def test_joblines_are_for_managers(site: Site) -> None:
         == 403
     )
     assert site.client.get("/api/joblines/J0001").status_code == 403
+
+
+def test_the_job_lines_pages(site: Site, catalogues: Path) -> None:
+    site.login("morgan")
+    form = {
+        "pgy1": "3",
+        "pgy2": "1",
+        "terms": "5-term",
+        "catalogue": "small",
+        "time_limit": "15",
+        "seed": "0",
+    }
+    queued = site.client.post(
+        "/manager/joblines", data={**form, "csrf_token": site.csrf()}, follow_redirects=False
+    )
+    assert queued.status_code == 303 and queued.headers["location"].startswith("/manager/joblines/J")
+    job_id = queued.headers["location"].rsplit("/", 1)[1]
+    done = _wait(site, job_id)
+    page = site.client.get(f"/manager/joblines/{job_id}").text
+    assert all(row["line_id"] in page for row in done["line_rows"]) and "Digest" in page
+    assert job_id in site.client.get("/manager/joblines").text
+    site.client.post("/logout", data={"csrf_token": site.csrf()})
+    site.login("alex")
+    assert site.client.get("/manager/joblines").status_code == 403
