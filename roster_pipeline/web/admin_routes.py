@@ -18,7 +18,7 @@ from roster_pipeline.core.rule_edit import save_edit
 from roster_pipeline.core.rules import RulePack, RulePackError, load_pack
 from roster_pipeline.core.warehouse import APPEND_ONLY, Warehouse
 from roster_pipeline.web.accounts import AccountError, User, add_user, change_user, users
-from roster_pipeline.web.auth import Admin, CsrfChecked, Manager, Session, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import Admin, AdminChange, Manager, Session, config_of, now_of, warehouse_of
 from roster_pipeline.web.pages import render
 
 router = APIRouter(tags=["admin"])
@@ -73,7 +73,7 @@ def list_users(request: Request, session: Admin) -> dict[str, Any]:
 
 
 @router.post("/api/users", tags=["api"], status_code=201)
-def post_user(request: Request, session: CsrfChecked, body: UserIn) -> dict[str, Any]:
+def post_user(request: Request, session: AdminChange, body: UserIn) -> dict[str, Any]:
     """Add a user with a first password (administrators)."""
     return create_user(request, session, body)
 
@@ -87,7 +87,7 @@ def users_page(request: Request, session: Admin, message: str | None = None) -> 
 @router.post("/admin/users", include_in_schema=False)
 def users_form(
     request: Request,
-    session: CsrfChecked,
+    session: AdminChange,
     username: Annotated[str, Form()],
     role: Annotated[str, Form()],
     password: Annotated[str, Form()],
@@ -113,7 +113,7 @@ def users_form(
 
 @router.post("/admin/users/{username}/{action}", include_in_schema=False)
 def user_action(
-    request: Request, session: CsrfChecked, username: str, action: str, role: Annotated[str, Form()] = ""
+    request: Request, session: AdminChange, username: str, action: str, role: Annotated[str, Form()] = ""
 ) -> Response:
     _admin(session)
     if action not in ("disable", "enable", "role"):
@@ -175,7 +175,7 @@ def _audit(wh: Warehouse, actor: str, now: dt.datetime, pack: RulePack, change: 
 
 
 @router.post("/admin/rules/{rule_id}", include_in_schema=False)
-async def edit_rule(request: Request, session: CsrfChecked, rule_id: str) -> Response:
+async def edit_rule(request: Request, session: AdminChange, rule_id: str) -> Response:
     """Change one rule's weight and parameters; the pack parser checks the result first."""
     _admin(session)
     config = config_of(request)

@@ -119,6 +119,20 @@ Admin = Annotated[Session, Depends(admin)]
 CsrfChecked = Annotated[Session, Depends(csrf_checked)]
 
 
+def manager_change(session: CsrfChecked) -> Session:
+    """A manager's state-changing request: the role is checked before the body is read."""
+    return manager(session)
+
+
+def admin_change(session: CsrfChecked) -> Session:
+    """An administrator's state-changing request: the role is checked before the body is read."""
+    return admin(session)
+
+
+ManagerChange = Annotated[Session, Depends(manager_change)]
+AdminChange = Annotated[Session, Depends(admin_change)]
+
+
 def session_csrf(request: Request, session: Session) -> str:
     return csrf_token(config_of(request).secret, session.token)
 

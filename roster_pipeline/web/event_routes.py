@@ -25,7 +25,16 @@ from roster_pipeline.living.amendments import published, repair_published
 from roster_pipeline.living.events import department_events
 from roster_pipeline.living.repair import RepairSettings, repair
 from roster_pipeline.living.versions import Provenance, assignments
-from roster_pipeline.web.auth import CsrfChecked, Manager, Session, SignedIn, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import (
+    CsrfChecked,
+    Manager,
+    ManagerChange,
+    Session,
+    SignedIn,
+    config_of,
+    now_of,
+    warehouse_of,
+)
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.views import department_for, departments, records
 
@@ -160,7 +169,7 @@ def get_repair_preview(request: Request, session: Manager) -> dict[str, Any]:
 
 
 @router.post("/api/repair", tags=["api"])
-def post_repair(request: Request, session: CsrfChecked) -> dict[str, Any]:
+def post_repair(request: Request, session: ManagerChange) -> dict[str, Any]:
     """Record the repair: an amended draft per published version, with its notices (managers)."""
     if not session.user.is_manager:
         raise HTTPException(403, "managers and administrators only")
@@ -195,7 +204,7 @@ def events_page(request: Request, session: Manager, message: str | None = None) 
 @router.post("/manager/events", include_in_schema=False)
 def events_form(
     request: Request,
-    session: CsrfChecked,
+    session: ManagerChange,
     type: Annotated[str, Form()],  # noqa: A002 - the events table's column
     start: Annotated[dt.date, Form()],
     registrar_id: Annotated[str, Form()] = "",
@@ -230,7 +239,7 @@ def repair_page(request: Request, session: Manager) -> Response:
 
 
 @router.post("/manager/repair", include_in_schema=False)
-def repair_form(request: Request, session: CsrfChecked) -> Response:
+def repair_form(request: Request, session: ManagerChange) -> Response:
     result = post_repair(request, session)
     made = [r["version"] for r in result["repairs"] if r["version"]]
     text = "Recorded " + ", ".join(made) if made else "Nothing to record"

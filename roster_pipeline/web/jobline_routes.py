@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.explain.jobline_digest import jobline_digest, load_catalogue
 from roster_pipeline.joblines.request import RequestError, output_frames, run, summary
-from roster_pipeline.web.auth import CsrfChecked, Manager, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import Manager, ManagerChange, config_of, now_of, warehouse_of
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.views import records
 
@@ -126,7 +126,7 @@ def _jobs(wh: Warehouse, job_id: str | None = None) -> pd.DataFrame:
 @router.post("/api/joblines", tags=["api"], status_code=202)
 def post_joblines(
     request: Request,
-    session: CsrfChecked,
+    session: ManagerChange,
     body: dict[str, Any] = Body(..., description="a planning request"),  # noqa: B008
 ) -> dict[str, Any]:
     """Queue a job-line planning request (managers); returns its job id."""
@@ -186,7 +186,7 @@ def joblines_page(request: Request, session: Manager) -> Response:
 
 
 @router.post("/manager/joblines", include_in_schema=False)
-async def joblines_form(request: Request, session: CsrfChecked) -> Response:
+async def joblines_form(request: Request, session: ManagerChange) -> Response:
     form = await request.form()
     try:
         body = {

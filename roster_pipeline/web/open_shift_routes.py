@@ -18,7 +18,16 @@ from roster_pipeline.core.rules import load_pack
 from roster_pipeline.living.recommend import recommend_cover
 from roster_pipeline.living.versions import Provenance, assignments, create_version, get_version
 from roster_pipeline.planning.weekly import cover_rows
-from roster_pipeline.web.auth import CsrfChecked, Manager, Session, SignedIn, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import (
+    CsrfChecked,
+    Manager,
+    ManagerChange,
+    Session,
+    SignedIn,
+    config_of,
+    now_of,
+    warehouse_of,
+)
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.rosters import monday, version_for_week
 from roster_pipeline.web.views import department_for, departments
@@ -164,7 +173,7 @@ def get_offers(request: Request, session: Manager) -> dict[str, Any]:
 
 
 @router.post("/api/cover-offers/{offer_id}/accept", tags=["api"])
-def post_accept(request: Request, session: CsrfChecked, offer_id: str) -> dict[str, Any]:
+def post_accept(request: Request, session: ManagerChange, offer_id: str) -> dict[str, Any]:
     """Accept an offer: an amended draft with the registrar on the shift (publish it to apply)."""
     return accept(request, session, offer_id)
 
@@ -195,6 +204,6 @@ def offer_form(
 
 
 @router.post("/manager/cover-offers/{offer_id}", include_in_schema=False)
-def accept_form(request: Request, session: CsrfChecked, offer_id: str) -> Response:
+def accept_form(request: Request, session: ManagerChange, offer_id: str) -> Response:
     made = accept(request, session, offer_id)
     return RedirectResponse(f"/manager/versions?message=Recorded+{made['amended_version']}", status_code=303)

@@ -20,7 +20,15 @@ from roster_pipeline.living.requests import (
     request_leave,
     request_shift,
 )
-from roster_pipeline.web.auth import CsrfChecked, Manager, Session, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import (
+    CsrfChecked,
+    Manager,
+    ManagerChange,
+    Session,
+    config_of,
+    now_of,
+    warehouse_of,
+)
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.rosters import requests_of
 from roster_pipeline.web.views import department_for, departments
@@ -157,7 +165,7 @@ def pending_requests(request: Request, session: Manager) -> dict[str, Any]:
 
 
 @router.post("/api/requests/decide", tags=["api"])
-def post_decision(request: Request, session: CsrfChecked, body: DecisionIn) -> dict[str, str]:
+def post_decision(request: Request, session: ManagerChange, body: DecisionIn) -> dict[str, str]:
     """Approve or decline a leave request (managers)."""
     return {"key": body.key, "status": decide(request, session, body)}
 
@@ -204,7 +212,7 @@ def requests_page(request: Request, session: Manager, message: str | None = None
 @router.post("/manager/requests", include_in_schema=False)
 def decision_form(
     request: Request,
-    session: CsrfChecked,
+    session: ManagerChange,
     registrar_id: Annotated[str, Form()],
     key: Annotated[str, Form()],
     decision: Annotated[str, Form()],

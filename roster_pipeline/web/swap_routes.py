@@ -24,7 +24,15 @@ from roster_pipeline.living.swap_offers import (
     withdraw,
 )
 from roster_pipeline.living.swaps import Hand, SwapError
-from roster_pipeline.web.auth import CsrfChecked, Session, SignedIn, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import (
+    CsrfChecked,
+    ManagerChange,
+    Session,
+    SignedIn,
+    config_of,
+    now_of,
+    warehouse_of,
+)
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.rosters import monday, version_for_week, week_cells
 from roster_pipeline.web.views import department_for, departments
@@ -213,7 +221,7 @@ def manager_swaps(request: Request, session: SignedIn, message: str | None = Non
 
 
 @router.post("/manager/swaps/{swap_id}/{action}", include_in_schema=False)
-def manager_swap_action(request: Request, session: CsrfChecked, swap_id: str, action: str) -> Response:
+def manager_swap_action(request: Request, session: ManagerChange, swap_id: str, action: str) -> Response:
     if not session.user.is_manager:
         raise HTTPException(403, "managers and administrators only")
     try:

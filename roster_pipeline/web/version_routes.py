@@ -22,7 +22,14 @@ from roster_pipeline.living.versions import (
     publish,
     versions,
 )
-from roster_pipeline.web.auth import CsrfChecked, Manager, Session, config_of, now_of, warehouse_of
+from roster_pipeline.web.auth import (
+    Manager,
+    ManagerChange,
+    Session,
+    config_of,
+    now_of,
+    warehouse_of,
+)
 from roster_pipeline.web.pages import render
 from roster_pipeline.web.views import department_for, departments, records
 
@@ -111,7 +118,7 @@ def get_version_changes(request: Request, session: Manager, version_id: str) -> 
 
 
 @router.post("/api/versions/{version_id}/publish", tags=["api"])
-def post_publish(request: Request, session: CsrfChecked, version_id: str) -> Response:
+def post_publish(request: Request, session: ManagerChange, version_id: str) -> Response:
     """Approve (if a draft) and publish the version: 200 when published, 409 with the problems
     (hard violations, cover below minimum, too little notice) when it may not be."""
     if not session.user.is_manager:
@@ -149,7 +156,7 @@ def version_page(request: Request, session: Manager, version_id: str) -> Respons
 
 
 @router.post("/manager/versions/{version_id}/publish", include_in_schema=False)
-def publish_page(request: Request, session: CsrfChecked, version_id: str) -> Response:
+def publish_page(request: Request, session: ManagerChange, version_id: str) -> Response:
     if not session.user.is_manager:
         raise HTTPException(403, "managers and administrators only")
     try:
