@@ -52,6 +52,18 @@ def classify(question: str) -> str:
     return "unknown"
 
 
+# a registrar asking why a colleague is away (their leave, its type or reason): refused politely
+PRIVATE_ASK = re.compile(
+    r"\b(why|reason|what for|sick|ill|illness|leave type)\b.*\b(off|away|leave|absent|sick)\b|"
+    r"\b(off|away|leave|absent)\b.*\b(why|reason|what for)\b",
+    re.IGNORECASE,
+)
+COLLEAGUE_PRIVATE = (
+    "I'm sorry, I can't tell you why a colleague is away: their leave and its reason are private to "
+    "them and their managers. I can tell you when they are unavailable."
+)
+
+
 def ask_offline(
     question: str, ctx: RosterContext, today: dt.date | None = None, asker: Asker | None = None
 ) -> Answer:
@@ -59,6 +71,12 @@ def ask_offline(
     to what `asker` may see (None: a manager)."""
     kind = classify(question)
     label = "_Offline answer (rule-based parser; no language model). Every figure is computed._\n\n"
+    colleague = rs.find_registrar(ctx, question) if asker is not None else None
+    if colleague and colleague != asker.registrar_id and PRIVATE_ASK.search(question):
+        result = run_tool(ctx, "leave_and_requests", {"registrar": colleague}, today, asker)
+        call = {"name": "leave_and_requests", "input": {"registrar": colleague}, "error": False}
+        text = label + COLLEAGUE_PRIVATE + "\n\n" + render_leave(ctx, result)
+        return Answer(text, [{"tool": "leave_and_requests", "result": result}], [call])
     if kind == "show":
         return _offline_show(question, ctx, today, label, asker)
     if kind == "explain":
