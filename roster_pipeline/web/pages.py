@@ -77,9 +77,43 @@ def my_roster(
     monday = week_of(request, user, key, week)
     mine = week_roster(request, user, key, monday, user.registrar_id) if user.registrar_id else None
     everyone = week_roster(request, user, key, monday, None)
+    month = _calendar(request, session, key, monday) if user.registrar_id else []
     return render(
-        request, "my_roster.html", session, week=monday, weeks=_weeks(monday), mine=mine, everyone=everyone
+        request,
+        "my_roster.html",
+        session,
+        week=monday,
+        weeks=_weeks(monday),
+        mine=mine,
+        everyone=everyone,
+        month=month,
     )
+
+
+def _calendar(request: Request, session: Session, key: str, monday: dt.date) -> list[list[dict[str, Any]]]:
+    """Four weeks from `monday` as calendar rows: each day with my shift (or leave) if published."""
+    rows = []
+    for offset in range(4):
+        start = monday + dt.timedelta(weeks=offset)
+        week = week_roster(request, session.user, key, start, session.user.registrar_id)
+        shifts = {c["date"]: c["shift"] for c in week["cells"]}
+        away = {
+            (dt.date.fromisoformat(a["start"]) + dt.timedelta(days=i)).isoformat(): a["label"]
+            for a in week["absences"]
+            for i in range((dt.date.fromisoformat(a["end"]) - dt.date.fromisoformat(a["start"])).days + 1)
+        }
+        rows.append(
+            [
+                {
+                    "date": day,
+                    "shift": shifts.get(day, ""),
+                    "away": away.get(day, ""),
+                    "published": bool(week["version"]),
+                }
+                for day in week["days"]
+            ]
+        )
+    return rows
 
 
 @router.get("/manager/grid", response_class=HTMLResponse)

@@ -120,3 +120,11 @@ def test_the_api_docs_work_offline(site: Site) -> None:
     assert {"/api/me", "/api/roster", "/api/swaps", "/api/events", "/api/joblines"} <= set(schema["paths"])
     assert "script-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
     assert "unsafe-inline" not in site.client.get("/login").headers["content-security-policy"]
+
+
+def test_my_roster_has_a_four_week_calendar_of_my_published_shifts(site: Site) -> None:
+    site.login("alex")
+    page = site.client.get("/me/roster", params={"week": WEEK.isoformat()}).text
+    calendar = page.split('<table class="calendar">')[1].split("</table>")[0]
+    assert calendar.count('class="has-shift"') == len(_version_cells(site, "R001"))
+    assert calendar.count("<tr>") == 5  # the header and four weeks
