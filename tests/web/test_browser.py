@@ -162,7 +162,8 @@ def test_registrar_and_manager_in_the_browser(service: dict, browser) -> None:  
     assert wh.query("SELECT count(*) AS n FROM notices")["n"].iloc[0] == 0  # a preview records nothing
     manager.get_by_role("button", name="Record the amended versions and their notices").click()
     manager.get_by_role("button", name="Approve and publish").first.click()
-    assert "published" in manager.get_by_role("status").inner_text()
+    status = manager.get_by_role("status").inner_text()
+    assert status.endswith("published") and "not published" not in status, status
     _shot(manager, "manager-versions")
     amended = wh.query("SELECT version_id FROM roster_versions WHERE cause = 'repair' ORDER BY version_id")[
         "version_id"
