@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from icalendar import Calendar
-from web_site import NOW, WEEK, Site
+from web_site import NOW, Site, draft_amendment
 
-from roster_pipeline.core.domain import Horizon
-from roster_pipeline.living.versions import Provenance, approve, assignments, change_state, create_version
+from roster_pipeline.living.versions import approve, assignments, change_state
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 
@@ -78,17 +77,9 @@ def test_a_changed_shift_keeps_its_uid_with_a_higher_sequence_and_a_removed_one_
     after.loc[(after["registrar_id"] == "R001") & (after["date"] == changed_day), "shift"] = other
     after = after[~((after["registrar_id"] == "R001") & (after["date"] == removed_day))]
     later = NOW + dt.timedelta(days=2)
-    amended = create_version(
-        site.warehouse,
-        site.department,
-        after,
-        Horizon(WEEK, 1),
-        Provenance("morgan", "manual"),
-        later,
-        site.version_id,
-    )
-    approve(site.warehouse, amended.version_id, "morgan", later)
-    change_state(site.warehouse, amended.version_id, "published", "morgan", later)  # the feed, not the checks
+    amended_id = draft_amendment(site, after, later, "morgan")
+    approve(site.warehouse, amended_id, "morgan", later)
+    change_state(site.warehouse, amended_id, "published", "morgan", later)  # the feed, not the checks
     events = _events(_feed(site, url))
     changed = events[f"R001-{changed_day.isoformat()}@{site.department}.roster-pipeline"]
     removed = events[f"R001-{removed_day.isoformat()}@{site.department}.roster-pipeline"]

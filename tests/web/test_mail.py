@@ -11,11 +11,10 @@ import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from servers import free_port
-from web_site import NOW, WEEK, Site
+from web_site import NOW, Site, draft_amendment
 
-from roster_pipeline.core.domain import Horizon
 from roster_pipeline.living.mail import SmtpSettings
-from roster_pipeline.living.versions import Provenance, assignments, create_version
+from roster_pipeline.living.versions import assignments
 
 
 class Inbox:
@@ -44,26 +43,18 @@ def _amend_with_notices(site: Site) -> tuple[str, dict[str, str]]:
     with a notice for each of two registrars, as a recorded repair leaves them."""
     roster = assignments(site.warehouse, site.version_id)
     later = NOW + dt.timedelta(days=2)
-    version = create_version(
-        site.warehouse,
-        site.department,
-        roster,
-        Horizon(WEEK, 1),
-        Provenance("morgan", "manual"),
-        later,
-        site.version_id,
-    )
+    version_id = draft_amendment(site, roster, later, "morgan")
     day = dt.date(2026, 10, 8)
     pair = (("R001", "R003"), ("R003", "R001"))
     notices = [
-        {"recorded_at": later, "department": site.department, "version_id": version.version_id,
+        {"recorded_at": later, "department": site.department, "version_id": version_id,
          "registrar_id": r, "date": day, "shift_before": "D-NTH", "shift_after": "", "notice_days": 2,
          "short_notice": True, "cause": "E001", "reason": f"covers for {other}"}
         for r, other in pair
     ]  # fmt: skip
     site.warehouse.append({"notices": pd.DataFrame(notices)})
     emails = pd.read_csv(site.folder / "registrars.csv", dtype=str).set_index("registrar_id")["email"]
-    return version.version_id, {r: emails[r] for r, _ in pair}
+    return version_id, {r: emails[r] for r, _ in pair}
 
 
 def test_publishing_emails_each_changed_registrar_their_own_changes(site: Site, inbox: Inbox) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from web_site import NOW, WEEK, Site
+from web_site import NOW, WEEK, Site, draft_amendment
 
 from roster_pipeline.core.department_io import load_department
-from roster_pipeline.core.domain import Horizon
 from roster_pipeline.core.rules import load_pack
-from roster_pipeline.living.versions import Provenance, approve, assignments, create_version, publish
+from roster_pipeline.living.versions import approve, assignments, publish
 
 TODAY = dt.date(2026, 10, 6)  # the site's clock
 
@@ -34,18 +33,10 @@ def _leave_a_gap(site: Site) -> tuple[dt.date, str]:
     )
     after = roster[~((roster["registrar_id"] == "R001") & (roster["date"] == day))]
     later = NOW + dt.timedelta(days=3)
-    version = create_version(
-        site.warehouse,
-        site.department,
-        after,
-        Horizon(WEEK, 1),
-        Provenance("morgan", "manual"),
-        later,
-        site.version_id,
-    )
-    approve(site.warehouse, version.version_id, "morgan", later)
+    version_id = draft_amendment(site, after, later, "morgan")
+    approve(site.warehouse, version_id, "morgan", later)
     assert publish(
-        site.warehouse, version.version_id, "morgan", later, load_department(site.folder), load_pack("au-vic")
+        site.warehouse, version_id, "morgan", later, load_department(site.folder), load_pack("au-vic")
     ).published
     return day, shift
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from web_site import NOW, WEEK, Site
+from web_site import NOW, Site, draft_amendment
 
-from roster_pipeline.core.domain import Horizon
-from roster_pipeline.living.versions import Provenance, assignments, create_version
+from roster_pipeline.living.versions import assignments
 
 
 def _draft(site: Site, drop_day: dt.date | None = None) -> str:
@@ -18,16 +17,7 @@ def _draft(site: Site, drop_day: dt.date | None = None) -> str:
     if drop_day is not None:
         roster = roster[roster["date"] != drop_day]
     later = NOW + dt.timedelta(days=3)
-    version = create_version(
-        site.warehouse,
-        site.department,
-        roster,
-        Horizon(WEEK, 1),
-        Provenance("pipeline", "solve"),
-        later,
-        site.version_id,
-    )
-    return version.version_id
+    return draft_amendment(site, roster, later, "pipeline")
 
 
 def _states(site: Site) -> dict[str, str]:

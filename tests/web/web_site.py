@@ -74,3 +74,11 @@ def published_warehouse(
         department_key = folder.name if role == "registrar" else None
         add_user(wh, User(name, role, registrar, department_key), PASSWORD, "test", NOW)
     return wh, version.version_id
+
+
+def draft_amendment(site: Site, roster: pd.DataFrame, at: dt.datetime, actor: str = "morgan") -> str:
+    """A draft amending the site's published week with `roster`; its version id."""
+    horizon, provenance = Horizon(WEEK, 1), Provenance(actor, "manual")
+    return create_version(
+        site.warehouse, site.department, roster, horizon, provenance, at, site.version_id
+    ).version_id
