@@ -4,12 +4,15 @@ append-only audit log. JSON under /api, pages under /manager."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from roster_pipeline.core.export import roster_frame, write_roster_xlsx
 from roster_pipeline.core.rules import load_pack
 from roster_pipeline.living.audit import audit_log
 from roster_pipeline.living.mail import send_notices
@@ -17,6 +20,7 @@ from roster_pipeline.living.versions import (
     Version,
     VersionError,
     approve,
+    assignments,
     diff,
     get_version,
     publish,
@@ -178,3 +182,21 @@ def audit_page(request: Request, session: Manager) -> Response:
     rows = audit_log(warehouse_of(request))
     rows = rows[rows["department"] == key].iloc[::-1].head(300)
     return render(request, "audit.html", session, department=key, entries=records(rows))
+
+
+@router.get("/manager/versions/{version_id}/roster.xlsx", include_in_schema=False)
+def export_xlsx(request: Request, session: Manager, version_id: str) -> Response:
+    """The version as the manager's workbook (the registrar x day grid, cover and legend sheets that
+    `roster solve --xlsx` writes)."""
+    version = _managed_version(request, session, version_id)
+    dept = departments(request).get(version.department)
+    frame = roster_frame(dept, assignments(warehouse_of(request), version_id))
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_roster_xlsx(dept, version.horizon, frame, Path(folder) / "roster.xlsx")
+        body = path.read_bytes()
+    name = f"{version.department}-{version_id}-{version.horizon.start.isoformat()}.xlsx"
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

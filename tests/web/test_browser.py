@@ -92,6 +92,16 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _sign_in_by_keyboard(page: Page, base: str, username: str) -> None:
+    """Sign in without a mouse: the name field has the focus, Tab moves on, Enter submits."""
+    page.goto(f"{base}/login")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+
 def _sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login?error=signed_out")
@@ -145,7 +155,8 @@ def test_registrar_and_manager_in_the_browser(service: dict, browser) -> None:  
     # a manager records R001 sick on that day, previews the repair, records and publishes it
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     manager = desk.new_page()
-    _sign_in(manager, base, "morgan")
+    _sign_in_by_keyboard(manager, base, "morgan")
+    assert manager.url.endswith("/manager/grid")  # signed in by keyboard, sent to the department grid
     manager.goto(f"{base}/manager/grid?week={WEEK.isoformat()}")
     assert manager.get_by_role("heading", name="Cover").is_visible()
     _shot(manager, "manager-grid")

@@ -4,7 +4,9 @@ version's changes and notices, and read the audit log; registrars may do none of
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pandas as pd
 import pytest
 from web_site import NOW, Site, draft_amendment
 
@@ -86,3 +88,25 @@ def test_a_version_below_cover_is_not_published_and_says_why(site: Site) -> None
     assert _states(site)[site.version_id] == "published"
     page = site.client.post(f"/manager/versions/{draft}/publish", data={"csrf_token": site.csrf()})
     assert "not published" in page.text
+
+
+def test_a_manager_downloads_a_version_as_the_roster_workbook(site: Site) -> None:
+    assert (
+        site.client.get(
+            f"/manager/versions/{site.version_id}/roster.xlsx", follow_redirects=False
+        ).status_code
+        == 303
+    )
+    site.login("morgan")
+    reply = site.client.get(f"/manager/versions/{site.version_id}/roster.xlsx")
+    assert reply.status_code == 200 and reply.headers["content-disposition"].endswith('.xlsx"')
+    sheets = pd.read_excel(io.BytesIO(reply.content), sheet_name=None, header=None)
+    assert {"Roster", "Cover", "Legend"} <= set(sheets)
+    grid = sheets["Roster"].astype(str).to_string()
+    cells = site.warehouse.query(
+        "SELECT DISTINCT shift FROM version_assignments WHERE version_id = ?", [site.version_id]
+    )
+    assert all(shift in grid for shift in cells["shift"])
+    site.client.post("/logout", data={"csrf_token": site.csrf()})
+    site.login("alex")
+    assert site.client.get(f"/manager/versions/{site.version_id}/roster.xlsx").status_code == 403
