@@ -220,7 +220,7 @@ def _gini(values: pd.Series) -> float:
     return float(abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean()))
 
 
-def test_sql_models_and_dashboard_match_the_fact_tables(week_by_week: dict) -> None:
+def test_sql_models_and_dashboard_match_the_fact_tables(week_by_week: dict, sample: Path) -> None:
     snap, database = week_by_week["snapshot"], week_by_week["database"]
     hand = _fairness_by_hand(snap["fairness_ledger"])
     model = _table(database, "SELECT * FROM fairness_weekly ORDER BY week_start, registrar_id")
@@ -244,10 +244,12 @@ def test_sql_models_and_dashboard_match_the_fact_tables(week_by_week: dict) -> N
     shifts = snap["roster_assignments"]
     shifts = shifts[shifts["week_start"] == run["week_start"]]
     assert meta["dagster/row_count"].value == len(shifts) > 0
-    # every assignment of the week is in the calendar: its registrar's row has the shift code
+    # every assignment of the week is in the calendar: its registrar's row (by name) has the shift code
+    registrars = pd.read_csv(sample / "registrars.csv", dtype=str)
+    names = dict(zip(registrars["registrar_id"], registrars["name"], strict=True))
     calendar = {line.split("|")[1].strip(): line for line in meta["calendar"].value.splitlines()[2:]}
     for registrar, shift in shifts[["registrar_id", "shift"]].itertuples(index=False):
-        assert f" {shift} " in calendar[registrar], (registrar, shift)
+        assert f" {shift} " in calendar[names[registrar]], (registrar, shift)
 
 
 def test_rerunning_a_week_replaces_exactly_its_rows(
