@@ -95,6 +95,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
 def _sign_in_by_keyboard(page: Page, base: str, username: str) -> None:
     """Sign in without a mouse: the name field has the focus, Tab moves on, Enter submits."""
     page.goto(f"{base}/login")
+    page.get_by_label("User name").focus()  # where autofocus puts it; headless Chromium may not
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
