@@ -21,7 +21,8 @@ from roster_pipeline.core.cli_common import (
     roster_or_exit,
 )
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.core.export import roster_frame, write_roster_csv, write_roster_xlsx
+from roster_pipeline.core.export import roster_frame, write_roster_csv
+from roster_pipeline.core.roster_workbook import write_roster_xlsx
 from roster_pipeline.planning.rosters import horizon_for, plan_roster, plan_summary, report_summary
 from roster_pipeline.planning.sample import sample_size_problem, write_sample
 from roster_pipeline.solver import SolveSettings

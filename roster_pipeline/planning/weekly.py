@@ -56,13 +56,35 @@ def department_for_week(
         covered = set(earlier["date"])
         history = pd.concat([history[~history["date"].isin(covered)], earlier], ignore_index=True)
     history = history[(history["date"] >= first) & (history["date"] < week_start)]
-    out["history"] = history.sort_values(["date", "registrar_id"]).reset_index(drop=True)
+    out["history"] = _in_key_order(history, ["date", "registrar_id", "shift"])
     if previous_ledger is not None and not previous_ledger.empty:
         totals = previous_ledger.drop(columns=list(MEASURES), errors="ignore").rename(
             columns={f"cum_{m}": m for m in MEASURES}
         )
-        out["history_totals"] = totals.reindex(columns=TOTALS_COLUMNS).reset_index(drop=True)
+        out["history_totals"] = _in_key_order(totals.reindex(columns=TOTALS_COLUMNS), ["registrar_id"])
     return Department(tables=out)
+
+
+def earlier_weeks(wh: Any, department: str, week_start: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The department's stored assignments of the 14 days before the week and the previous week's
+    fairness ledger, from the warehouse, in key order."""
+    history = wh.query(
+        "SELECT registrar_id, date, shift FROM roster_assignments "
+        "WHERE department = ? AND date >= ? AND date < ? ORDER BY date, registrar_id",
+        [department, week_start - dt.timedelta(days=HISTORY_DAYS), week_start],
+    )
+    ledger = wh.query(
+        "SELECT * FROM fairness_ledger WHERE department = ? AND week_start = ? ORDER BY registrar_id",
+        [department, week_start - dt.timedelta(days=7)],
+    )
+    return history, ledger
+
+
+def _in_key_order(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Rows in the order of their key, whatever order the warehouse returned them in: a table read
+    back after a re-run may come in another physical order, and the week's input hash (and the
+    model built from it) must not depend on that."""
+    return frame.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 @dataclass

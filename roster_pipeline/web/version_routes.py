@@ -12,7 +12,8 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from roster_pipeline.core.export import roster_frame, write_roster_xlsx
+from roster_pipeline.core.export import roster_frame
+from roster_pipeline.core.roster_workbook import write_roster_xlsx
 from roster_pipeline.core.rules import load_pack
 from roster_pipeline.living.audit import audit_log
 from roster_pipeline.living.mail import send_notices

@@ -3,6 +3,9 @@ run config offers every request key with the use case's own defaults."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 
 from roster_pipeline.definitions import build_definitions
@@ -70,3 +73,16 @@ def test_every_sql_file_is_an_asset_reading_its_tables() -> None:
         "request_satisfaction": {"weekly_roster"},
     }
     assert set(parents) == {file.stem for file in SQL_DIR.glob("*.sql")}
+
+
+def test_a_run_process_does_not_import_what_only_some_runs_need() -> None:
+    """Every Dagster run starts a process that imports the definitions: the workbook writer
+    (openpyxl), the chart library (altair) and dagster-celery are imported only where used, which
+    keeps the launch overhead per partition down (benchmarks/backfill.py)."""
+    probe = "import sys, roster_pipeline.definitions; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert {"dagster", "ortools", "roster_pipeline.defs.rosters.dashboard"} <= loaded
+    assert not {"openpyxl", "altair", "vl_convert", "dagster_celery", "celery"} & loaded

@@ -26,6 +26,7 @@ from servers import free_port, new_database
 
 from data_contracts import validate_department
 from roster_pipeline.core.department_io import read_tables
+from roster_pipeline.core.domain import frame_hash
 from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse, open_warehouse
 from roster_pipeline.definitions import defs
 from roster_pipeline.defs.common.partitions import partition_key
@@ -535,3 +536,32 @@ def test_department_for_week_adds_history_without_touching_the_source(sample: Pa
     assert dept.history_total("R001", "nights") == 7 and dept.history_total("R001", "nights_balance") == -0.5
     assert dept.history_total("R001", "hours") == 80.0
     pd.testing.assert_frame_equal(tables["history"], source_history)
+
+
+def test_the_week_hash_does_not_depend_on_the_order_rows_come_back_in(sample: Path) -> None:
+    """A warehouse may return the previous week's rows in another physical order after a re-run
+    (Postgres reuses the space of deleted rows); the week's department, and so its input hash, must
+    be the same either way."""
+    tables = validate_department(read_tables(sample))
+    week = dt.date(2026, 10, 12)
+    earlier = pd.DataFrame(
+        {
+            "registrar_id": ["R001", "R002", "R003", "R001"],
+            "date": [dt.date(2026, 10, 5), dt.date(2026, 10, 5), dt.date(2026, 10, 6), dt.date(2026, 10, 11)],
+            "shift": ["D", "N", "E", "N"],
+        }
+    )
+    ledger = pd.DataFrame(
+        {
+            "registrar_id": ["R001", "R002", "R003"],
+            "cum_nights": [3, 1, 2],
+            "nights_balance": [0.25, -0.5, 0.0],
+            "cum_hours": [80.0, 72.0, 76.0],
+        }
+    )
+    in_order = department_for_week(tables, week, earlier, ledger)
+    shuffled = department_for_week(
+        tables, week, earlier.iloc[[3, 1, 0, 2]], ledger.iloc[[2, 0, 1]].reset_index(drop=True)
+    )
+    assert frame_hash(shuffled.tables) == frame_hash(in_order.tables)
+    assert list(in_order.table("history_totals")["registrar_id"]) == ["R001", "R002", "R003"]

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import TABLES, Department, Horizon, as_date, split_list
-from roster_pipeline.core.export import ROSTER_COLUMNS, roster_frame, write_roster_csv, write_roster_xlsx
+from roster_pipeline.core.export import ROSTER_COLUMNS, roster_frame, write_roster_csv
+from roster_pipeline.core.roster_workbook import write_roster_xlsx
 from roster_pipeline.core.rules import load_pack
 from roster_pipeline.planning.sample import (
     capacity_report,

@@ -23,7 +23,7 @@ from roster_pipeline.explain.digests import manager_digest, registrar_notice
 from roster_pipeline.explain.facts import RosterContext, normalise_assignments
 from roster_pipeline.explain.jobline_digest import CatalogueMismatch, load_catalogue
 from roster_pipeline.explain.jobline_digest import jobline_digest as compose_jobline_digest
-from roster_pipeline.planning.weekly import department_for_week
+from roster_pipeline.planning.weekly import department_for_week, earlier_weeks
 
 DIGEST_COLUMNS = [
     ("source", "VARCHAR"),
@@ -103,15 +103,7 @@ def digest_metadata(shown: list[Any], client: ClaudeClient, name: str = "digest"
 def week_context(source: DepartmentSource, wh: Any, solver: SolverSettings, name: str, week: dt.date):
     """A department's week as the weekly solve saw it: source tables, history and fairness ledger
     from the warehouse, and the week's assignments."""
-    history = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments "
-        "WHERE department = ? AND date >= ? AND date < ?",
-        [name, week - dt.timedelta(days=14), week],
-    )
-    ledger = wh.query(
-        "SELECT * FROM fairness_ledger WHERE department = ? AND week_start = ?",
-        [name, week - dt.timedelta(days=7)],
-    )
+    history, ledger = earlier_weeks(wh, name, week)
     assignments = wh.query(
         "SELECT registrar_id, date, shift FROM roster_assignments WHERE department = ? AND week_start = ?",
         [name, week],

@@ -26,7 +26,7 @@ from roster_pipeline.defs.common.partitions import (
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters import dashboard, quality
-from roster_pipeline.planning.weekly import department_for_week, plan_week, week_monday
+from roster_pipeline.planning.weekly import department_for_week, earlier_weeks, plan_week, week_monday
 from roster_pipeline.solver import SolveSettings
 
 INGEST_TABLES = ("registrars", "shift_types", "cover", "leave", "preferences", "training", "partners")
@@ -148,12 +148,7 @@ def _previous_week(context: dg.AssetExecutionContext, wh, name: str, week: dt.da
             f"{name}: week {prev} is not a valid roster (status {status}, hard violations {hard}); "
             f"fix and re-run it before planning {week}"
         )
-    history = wh.query(
-        "SELECT registrar_id, date, shift FROM roster_assignments "
-        "WHERE department = ? AND date >= ? AND date < ?",
-        [name, week - dt.timedelta(days=14), week],
-    )
-    ledger = wh.query("SELECT * FROM fairness_ledger WHERE department = ? AND week_start = ?", [name, prev])
+    history, ledger = earlier_weeks(wh, name, week)
     context.log.info(
         f"{name} week {week}: history of {len(history)} assignments, ledger of {len(ledger)} registrars"
     )

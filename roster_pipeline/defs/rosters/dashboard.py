@@ -9,8 +9,6 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from roster_pipeline.core.charts import balance_chart, markdown_image
-
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -114,6 +112,9 @@ def week_metadata(
         "dagster/row_count": int(len(assignments)),
     }
     if not cumulative.empty:
+        # altair costs 0.27 s to import: only the dashboard's run processes pay it, not every run
+        from roster_pipeline.core.charts import balance_chart, markdown_image  # noqa: PLC0415
+
         chart = balance_chart(
             _named(cumulative, names).rename(columns={"registrar": "name"}),
             "hours_balance",
