@@ -169,10 +169,25 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> float:
 PHASE_EVENTS = ("RUN_START", "STEP_START", "STEP_SUCCESS", "RUN_SUCCESS")
 
 
-def launch_gaps(records: list) -> list[float]:
-    """Seconds from each run's end to the next run's start (serial backfills)."""
+def launch_gaps(instance: dg.DagsterInstance, records: list) -> dict[str, list[float]]:
+    """Seconds from each run's end to the next run's start (serial backfills), split into the wait
+    in the queue (to the next run's RUN_STARTING: the coordinator's tick and the launch call) and the
+    start of the run's process (RUN_STARTING to RUN_START: a new process imports Dagster and the
+    definitions and builds the job)."""
     ordered = sorted(records, key=lambda r: r.start_time)
-    return [b.start_time - a.end_time for a, b in zip(ordered, ordered[1:], strict=False)] or [0.0]
+    gaps: dict[str, list[float]] = {"total": [], "queue": [], "process": []}
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        starting = [
+            record.timestamp
+            for record in instance.all_logs(after.dagster_run.run_id)
+            if record.dagster_event is not None
+            and record.dagster_event.event_type_value == "PIPELINE_STARTING"
+        ]
+        gaps["total"].append(after.start_time - before.end_time)
+        if starting:
+            gaps["queue"].append(starting[0] - before.end_time)
+            gaps["process"].append(after.start_time - starting[0])
+    return {part: values or [0.0] for part, values in gaps.items()}
 
 
 def run_phases(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
@@ -263,6 +278,7 @@ def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Po
                 time.sleep(1)
             steps = [step_seconds(instance, r.dagster_run.run_id) for r in records]
             phases = [run_phases(instance, r.dagster_run.run_id) for r in records]
+            gaps = launch_gaps(instance, records) if mode == "serial" else {}
     finally:
         memory.running = False
         daemon.terminate()
@@ -302,7 +318,7 @@ def measure(engine: str, mode: str, args: argparse.Namespace, work: Path, pg: Po
             for part in ("start", "between_steps", "finish")
         },
         "launch_gap_median_s": (
-            round(statistics.median(launch_gaps(records)), 2) if mode == "serial" else None
+            {part: round(statistics.median(v), 2) for part, v in gaps.items()} if gaps else None
         ),
         "peak_memory_mib": round(memory.peak / 2**20),
         "rows": rows,

@@ -52,6 +52,15 @@ def rows(entry: Entry, provenance: Any, changes: list[dict[str, Any]], action: s
     return pd.DataFrame(cells, columns=COLUMNS)
 
 
+def record(wh: Warehouse, **fields: Any) -> None:
+    """Append one audit row for an action that changes no assignment (a request decided, a rule
+    edited); the columns not given stay blank."""
+    unknown = set(fields) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"audit_log has no column {', '.join(sorted(unknown))}")
+    wh.append({"audit_log": pd.DataFrame([{**dict.fromkeys(COLUMNS), **fields}], columns=COLUMNS)})
+
+
 def audit_log(
     wh: Warehouse,
     registrar_id: str | None = None,

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from roster_pipeline.core.department_store import append_rows, change_table
-from roster_pipeline.core.warehouse import APPEND_ONLY, Warehouse
+from roster_pipeline.core.warehouse import Warehouse
+from roster_pipeline.living import audit
 
 REQUEST_WEIGHT = 3  # a request made in the portal: the sample's middle weight (2-6)
 LEAVE_TYPES_REQUESTED = ("annual", "study", "parental", "other")  # sickness is an event
@@ -51,8 +52,8 @@ class RequestKey:
 def _audit(
     wh: Warehouse, department: str, actor: str, action: str, key: RequestKey, note: str, now: dt.datetime
 ) -> None:
-    row = dict.fromkeys(name for name, _ in APPEND_ONLY["audit_log"])
-    row.update(
+    audit.record(
+        wh,
         recorded_at=now,
         actor=actor,
         action=action,
@@ -62,7 +63,6 @@ def _audit(
         cause=key.text(),
         reason=note,
     )
-    wh.append({"audit_log": pd.DataFrame([row])})
 
 
 def request_leave(

@@ -6,20 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
-import pandas as pd
 import yaml
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from roster_pipeline.core.rule_edit import save_edit
 from roster_pipeline.core.rules import RulePack, RulePackError, load_pack
-from roster_pipeline.core.warehouse import APPEND_ONLY, Warehouse
+from roster_pipeline.core.warehouse import Warehouse
+from roster_pipeline.living import audit
 from roster_pipeline.web.accounts import AccountError, User, add_user, change_user, users
 from roster_pipeline.web.auth import Admin, AdminChange, Manager, Session, config_of, now_of, warehouse_of
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import refusal, render, told
 
 router = APIRouter(tags=["admin"])
 
@@ -30,11 +29,6 @@ class UserIn(BaseModel):
     registrar_id: str | None = Field(None, max_length=32)
     department: str | None = Field(None, max_length=64)
     password: str = Field(min_length=1, max_length=200)
-
-
-def _admin(session: Session) -> None:
-    if session.user.role != "admin":
-        raise HTTPException(403, "administrators only")
 
 
 def _user_row(user: User) -> dict[str, Any]:
@@ -48,7 +42,6 @@ def _user_row(user: User) -> dict[str, Any]:
 
 
 def create_user(request: Request, session: Session, body: UserIn) -> dict[str, Any]:
-    _admin(session)
     department = body.department or None
     if body.role == "registrar":
         keys = request.app.state.departments.keys()
@@ -104,18 +97,15 @@ def users_form(
         )
         create_user(request, session, body)
     except (HTTPException, ValueError) as error:
-        if isinstance(error, HTTPException) and error.status_code == 403:
-            raise
-        detail = error.detail if isinstance(error, HTTPException) else "check the name, role and password"
+        detail = refusal(error, "check the name, role and password")
         return users_page(request, session, message=f"Not added: {detail}")
-    return RedirectResponse(f"/admin/users?message=Added+{username}", status_code=303)
+    return told("/admin/users", f"Added {username}")
 
 
 @router.post("/admin/users/{username}/{action}", include_in_schema=False)
 def user_action(
     request: Request, session: AdminChange, username: str, action: str, role: Annotated[str, Form()] = ""
 ) -> Response:
-    _admin(session)
     if action not in ("disable", "enable", "role"):
         raise HTTPException(404, f"no user action {action!r}")
     if username == session.username and action in ("disable", "role"):
@@ -128,7 +118,7 @@ def user_action(
         )  # fmt: skip
     except AccountError as error:
         return users_page(request, session, message=str(error))
-    return RedirectResponse(f"/admin/users?message={username}+updated", status_code=303)
+    return told("/admin/users", f"{username} updated")
 
 
 def _rule_rows(pack: RulePack) -> list[dict[str, Any]]:
@@ -168,16 +158,20 @@ def _value(text: str) -> Any:
 
 
 def _audit(wh: Warehouse, actor: str, now: dt.datetime, pack: RulePack, change: str) -> None:
-    row = dict.fromkeys(name for name, _ in APPEND_ONLY["audit_log"])
-    row.update(recorded_at=now, actor=actor, action="rule pack edited", cause=f"{pack.id}@{pack.version}",
-               rule_pack_version=pack.version, reason=change)  # fmt: skip
-    wh.append({"audit_log": pd.DataFrame([row])})
+    audit.record(
+        wh,
+        recorded_at=now,
+        actor=actor,
+        action="rule pack edited",
+        cause=f"{pack.id}@{pack.version}",
+        rule_pack_version=pack.version,
+        reason=change,
+    )
 
 
 @router.post("/admin/rules/{rule_id}", include_in_schema=False)
 async def edit_rule(request: Request, session: AdminChange, rule_id: str) -> Response:
     """Change one rule's weight and parameters; the pack parser checks the result first."""
-    _admin(session)
     config = config_of(request)
     before = load_pack(config.rule_pack)
     rule = next((r for r in before.rules if r.id == rule_id), None)
@@ -208,4 +202,4 @@ async def edit_rule(request: Request, session: AdminChange, rule_id: str) -> Res
     )
     config.rule_pack = str(path)
     message = f"Saved {pack.id} {pack.version} to {path}; set ROSTER_RULES={path} for the pipeline too"
-    return RedirectResponse(f"/admin/rules?message={quote(message)}", status_code=303)
+    return told("/admin/rules", message)

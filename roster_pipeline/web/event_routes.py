@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from data_contracts import ContractError
@@ -35,7 +35,7 @@ from roster_pipeline.web.auth import (
     now_of,
     warehouse_of,
 )
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import refusal, render, told
 from roster_pipeline.web.views import department_for, departments, records
 
 router = APIRouter(tags=["events"])
@@ -171,8 +171,6 @@ def get_repair_preview(request: Request, session: Manager) -> dict[str, Any]:
 @router.post("/api/repair", tags=["api"])
 def post_repair(request: Request, session: ManagerChange) -> dict[str, Any]:
     """Record the repair: an amended draft per published version, with its notices (managers)."""
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
     key = department_for(request, session.user, None)
     wh, dept = warehouse_of(request), departments(request).get(key)
     pack = load_pack(config_of(request).rule_pack)
@@ -213,8 +211,6 @@ def events_form(
     count: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
     try:
         body = EventIn(
             type=type,
@@ -227,9 +223,8 @@ def events_form(
         )
         made = record_event(request, session, body)
     except (HTTPException, ValueError) as error:
-        detail = error.detail if isinstance(error, HTTPException) else str(error)
-        return events_page(request, session, message=f"Not recorded: {detail}")
-    return RedirectResponse(f"/manager/events?message=Recorded+{made['event_id']}", status_code=303)
+        return events_page(request, session, message=f"Not recorded: {refusal(error, str(error))}")
+    return told("/manager/events", f"Recorded {made['event_id']}")
 
 
 @router.get("/manager/repair", include_in_schema=False)
@@ -243,4 +238,4 @@ def repair_form(request: Request, session: ManagerChange) -> Response:
     result = post_repair(request, session)
     made = [r["version"] for r in result["repairs"] if r["version"]]
     text = "Recorded " + ", ".join(made) if made else "Nothing to record"
-    return RedirectResponse(f"/manager/versions?message={text.replace(' ', '+')}", status_code=303)
+    return told("/manager/versions", text)

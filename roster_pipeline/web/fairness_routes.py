@@ -44,6 +44,16 @@ def ledger(request: Request, user: User, department: str, week: dt.date) -> pd.D
     return frame.round(2)
 
 
+def fairness_of(
+    request: Request, user: User, week: dt.date | None, department: str | None = None
+) -> tuple[str, dt.date, pd.DataFrame]:
+    """The asker's department, the week shown (default: the first week with a roster) and the
+    ledger up to it."""
+    key = department_for(request, user, department)
+    monday = week_of(request, user, key, week)
+    return key, monday, ledger(request, user, key, monday)
+
+
 def latest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["week_start"] == frame["week_start"].max()] if len(frame) else frame
 
@@ -58,13 +68,8 @@ def get_fairness(
     department: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     """Nights, weekends and hours to date against the FTE share (a registrar: their own)."""
-    key = department_for(request, session.user, department)
-    monday = week_of(request, session.user, key, week)
-    return {
-        "department": key,
-        "week": monday.isoformat(),
-        "fairness": records(ledger(request, session.user, key, monday)),
-    }
+    key, monday, frame = fairness_of(request, session.user, week, department)
+    return {"department": key, "week": monday.isoformat(), "fairness": records(frame)}
 
 
 def _chart(chart: Any, alt_text: str) -> dict[str, str]:
@@ -75,9 +80,7 @@ def _chart(chart: Any, alt_text: str) -> dict[str, str]:
 def manager_fairness(
     request: Request, session: Manager, week: Annotated[dt.date | None, Query()] = None
 ) -> Response:
-    key = department_for(request, session.user, None)
-    monday = week_of(request, session.user, key, week)
-    frame = ledger(request, session.user, key, monday)
+    key, monday, frame = fairness_of(request, session.user, week)
     now = latest(frame)
     drawn = []
     if len(now):
@@ -121,9 +124,7 @@ def manager_fairness(
 def my_fairness(
     request: Request, session: SignedIn, week: Annotated[dt.date | None, Query()] = None
 ) -> Response:
-    key = department_for(request, session.user, None)
-    monday = week_of(request, session.user, key, week)
-    frame = ledger(request, session.user, key, monday)
+    key, monday, frame = fairness_of(request, session.user, week)
     drawn = []
     if len(frame):
         long = frame.melt(

@@ -28,7 +28,7 @@ from roster_pipeline.web.auth import (
     now_of,
     warehouse_of,
 )
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import refusal, render, told
 from roster_pipeline.web.rosters import monday, version_for_week
 from roster_pipeline.web.views import department_for, departments
 
@@ -195,9 +195,7 @@ def offer_form(
     try:
         made = offer(request, session, OfferIn(date=date, shift=shift))
     except HTTPException as error:
-        if error.status_code == 403:
-            raise
-        return open_shifts_page(request, session, message=str(error.detail))
+        return open_shifts_page(request, session, message=refusal(error, ""))
     return RedirectResponse(
         f"/me/open-shifts?message=Offer+{made['offer_id']}+sent+to+the+managers", status_code=303
     )
@@ -206,4 +204,4 @@ def offer_form(
 @router.post("/manager/cover-offers/{offer_id}", include_in_schema=False)
 def accept_form(request: Request, session: ManagerChange, offer_id: str) -> Response:
     made = accept(request, session, offer_id)
-    return RedirectResponse(f"/manager/versions?message=Recorded+{made['amended_version']}", status_code=303)
+    return told("/manager/versions", f"Recorded {made['amended_version']}")

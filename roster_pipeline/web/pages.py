@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,6 +39,21 @@ def render(request: Request, template: str, session: Session | None, **context: 
     return request.app.state.templates.TemplateResponse(
         request, template, {"session": session, "csrf": csrf, **context}
     )
+
+
+def told(path: str, message: str) -> RedirectResponse:
+    """Back to a page after a form (303), with a one-line message for it to show."""
+    return RedirectResponse(f"{path}?{urlencode({'message': message[:200]})}", status_code=303)
+
+
+def refusal(error: HTTPException | ValueError, fallback: str) -> str:
+    """Why a form's change was refused, to show on its page. A refusal of rights (401, 403) is
+    never turned into a message: it is raised again."""
+    if isinstance(error, HTTPException):
+        if error.status_code in (401, 403):
+            raise error
+        return str(error.detail)
+    return fallback
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from data_contracts import ContractError
@@ -29,7 +29,7 @@ from roster_pipeline.web.auth import (
     now_of,
     warehouse_of,
 )
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import refusal, render, told
 from roster_pipeline.web.rosters import requests_of
 from roster_pipeline.web.views import department_for, departments
 
@@ -187,9 +187,8 @@ def request_form(
         )
         add_request(request, session, session.user.registrar_id or "", body)
     except (HTTPException, ValueError) as error:
-        detail = error.detail if isinstance(error, HTTPException) else "check the dates and choices"
-        return RedirectResponse(f"/me/requests?message=Not+recorded:+{str(detail)[:200]}", status_code=303)
-    return RedirectResponse("/me/requests?message=Request+recorded", status_code=303)
+        return told("/me/requests", "Not recorded: " + refusal(error, "check the dates and choices"))
+    return told("/me/requests", "Request recorded")
 
 
 @router.post("/me/requests/cancel", include_in_schema=False)
@@ -197,10 +196,8 @@ def cancel_form(request: Request, session: CsrfChecked, key: Annotated[str, Form
     try:
         cancel(request, session, session.user.registrar_id or "", key)
     except HTTPException as error:
-        if error.status_code == 403:
-            raise
-        return RedirectResponse(f"/me/requests?message={str(error.detail)[:200]}", status_code=303)
-    return RedirectResponse("/me/requests?message=Request+cancelled", status_code=303)
+        return told("/me/requests", refusal(error, ""))
+    return told("/me/requests", "Request cancelled")
 
 
 @router.get("/manager/requests", include_in_schema=False)
@@ -222,7 +219,5 @@ def decision_form(
             request, session, DecisionIn(registrar_id=registrar_id, key=key, approve=decision == "approve")
         )
     except HTTPException as error:
-        if error.status_code == 403:
-            raise
-        return RedirectResponse(f"/manager/requests?message={str(error.detail)[:200]}", status_code=303)
-    return RedirectResponse(f"/manager/requests?message=Leave+{status}", status_code=303)
+        return told("/manager/requests", refusal(error, ""))
+    return told("/manager/requests", f"Leave {status}")

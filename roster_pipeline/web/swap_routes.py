@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from roster_pipeline.core.rules import load_pack
@@ -26,6 +26,7 @@ from roster_pipeline.living.swap_offers import (
 from roster_pipeline.living.swaps import Hand, SwapError
 from roster_pipeline.web.auth import (
     CsrfChecked,
+    Manager,
     ManagerChange,
     Session,
     SignedIn,
@@ -33,7 +34,7 @@ from roster_pipeline.web.auth import (
     now_of,
     warehouse_of,
 )
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import refusal, render, told
 from roster_pipeline.web.rosters import monday, version_for_week, week_cells
 from roster_pipeline.web.views import department_for, departments
 
@@ -190,9 +191,8 @@ def my_swap_offer(
     try:
         offer = make_offer(request, session, SwapOfferIn(give_date=day, give_shift=shift, taker=taker))
     except (HTTPException, ValueError) as error:
-        detail = error.detail if isinstance(error, HTTPException) else "choose one of your shifts"
-        return my_swaps(request, session, message=str(detail))
-    return RedirectResponse(f"/me/swaps?message=Offer+{offer.swap_id}+sent", status_code=303)
+        return my_swaps(request, session, message=refusal(error, "choose one of your shifts"))
+    return told("/me/swaps", f"Offer {offer.swap_id} sent")
 
 
 @router.post("/me/swaps/{swap_id}/{action}", include_in_schema=False)
@@ -200,17 +200,13 @@ def my_swap_action(request: Request, session: CsrfChecked, swap_id: str, action:
     try:
         offer = act(request, session, swap_id, action)
     except HTTPException as error:
-        if error.status_code == 403:
-            raise
-        return my_swaps(request, session, message=str(error.detail))
+        return my_swaps(request, session, message=refusal(error, ""))
     back = "/manager/swaps" if session.user.is_manager else "/me/swaps"
-    return RedirectResponse(f"{back}?message={offer.swap_id}+is+{offer.status}", status_code=303)
+    return told(back, f"{offer.swap_id} is {offer.status}")
 
 
 @router.get("/manager/swaps", include_in_schema=False)
-def manager_swaps(request: Request, session: SignedIn, message: str | None = None) -> Response:
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
+def manager_swaps(request: Request, session: Manager, message: str | None = None) -> Response:
     key = department_for(request, session.user, None)
     dept = departments(request).get(key)
     names = {r.registrar_id: r.name for r in dept.registrars.values()}
@@ -222,12 +218,8 @@ def manager_swaps(request: Request, session: SignedIn, message: str | None = Non
 
 @router.post("/manager/swaps/{swap_id}/{action}", include_in_schema=False)
 def manager_swap_action(request: Request, session: ManagerChange, swap_id: str, action: str) -> Response:
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
     try:
         offer = act(request, session, swap_id, action)
     except HTTPException as error:
-        if error.status_code == 403:
-            raise
-        return manager_swaps(request, session, message=str(error.detail))
-    return RedirectResponse(f"/manager/swaps?message={offer.swap_id}+is+{offer.status}", status_code=303)
+        return manager_swaps(request, session, message=refusal(error, ""))
+    return told("/manager/swaps", f"{offer.swap_id} is {offer.status}")

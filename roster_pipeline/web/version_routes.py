@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from roster_pipeline.core.export import roster_frame
 from roster_pipeline.core.roster_workbook import write_roster_xlsx
@@ -35,7 +35,7 @@ from roster_pipeline.web.auth import (
     now_of,
     warehouse_of,
 )
-from roster_pipeline.web.pages import render
+from roster_pipeline.web.pages import render, told
 from roster_pipeline.web.views import department_for, departments, records
 
 router = APIRouter(tags=["versions"])
@@ -126,8 +126,6 @@ def get_version_changes(request: Request, session: Manager, version_id: str) -> 
 def post_publish(request: Request, session: ManagerChange, version_id: str) -> Response:
     """Approve (if a draft) and publish the version: 200 when published, 409 with the problems
     (hard violations, cover below minimum, too little notice) when it may not be."""
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
     result = publish_version(request, session, version_id)
     return JSONResponse(result, status_code=200 if result["published"] else 409)
 
@@ -162,8 +160,6 @@ def version_page(request: Request, session: Manager, version_id: str) -> Respons
 
 @router.post("/manager/versions/{version_id}/publish", include_in_schema=False)
 def publish_page(request: Request, session: ManagerChange, version_id: str) -> Response:
-    if not session.user.is_manager:
-        raise HTTPException(403, "managers and administrators only")
     try:
         result = publish_version(request, session, version_id)
     except HTTPException as error:
@@ -174,7 +170,7 @@ def publish_page(request: Request, session: ManagerChange, version_id: str) -> R
         return versions_page(
             request, session, message=f"{version_id} not published: " + "; ".join(result["problems"])
         )
-    return RedirectResponse(f"/manager/versions?message={version_id}+published", status_code=303)
+    return told("/manager/versions", f"{version_id} published")
 
 
 @router.get("/manager/audit", include_in_schema=False)
