@@ -8,7 +8,7 @@ over the whole horizon by the independent validator: requests honoured, the nigh
 spreads and hard violations.
 
     .venv/bin/python benchmarks/pipeline_vs_cli.py                       # 45 x 4, CLI 30 s, weeks 3 and 30 s
-    .venv/bin/python benchmarks/pipeline_vs_cli.py --week-limits 3 --no-cli
+    .venv/bin/python benchmarks/pipeline_vs_cli.py --week-limits 3 --no-cli --lookahead 0
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def pipeline_roster(
     began = time.perf_counter()
     for index in range(horizon.weeks):
         week = horizon.start + dt.timedelta(days=7 * index)
-        plan = plan_week(department_for_week(tables, week, earlier, ledger), pack, week, settings)
+        department_week = department_for_week(tables, week, earlier, ledger)
+        plan = plan_week(department_week, pack, week, settings, lookahead_weeks=args.lookahead)
         if not plan.ok:
             return {"mode": "pipeline", "budget_s": limit, "status": f"week {week}: {plan.result.status}"}
         rows = plan.frames["roster_assignments"][["registrar_id", "date", "shift"]]
@@ -80,6 +81,7 @@ def pipeline_roster(
     row = {
         "mode": "pipeline",
         "budget_s": limit,
+        "lookahead": args.lookahead,
         "seconds": round(seconds, 1),
         "status": "FEASIBLE",
         "week_gaps": [None if g is None else round(g, 3) for g in gaps],
@@ -100,6 +102,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument(
+        "--lookahead", type=int, default=1, help="weeks solved after each week (the pipeline's default: 1)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sample"

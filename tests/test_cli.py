@@ -38,7 +38,7 @@ def test_solve_writes_roster_and_summary(department: Path, tmp_path: Path, capsy
     # The settings given on the command line, and the pack's own id and version (au-vic.yaml).
     assert (summary["seed"], summary["workers"], summary["time_limit"]) == (3, 1, 5.0)
     assert summary["deterministic"] is True
-    assert (summary["rule_pack"], summary["rule_pack_version"]) == ("au-vic", "2027.1")
+    assert (summary["rule_pack"], summary["rule_pack_version"]) == ("au-vic", "2027.2")
     # The solver's objective is the independent validator's soft penalty, rule by rule summed.
     assert summary["objective"] == summary["soft_penalty"]
     assert sum(rule["penalty"] for rule in summary["soft"].values()) == summary["soft_penalty"]

@@ -7,7 +7,7 @@ calls `department_for_week` and `plan_week`, and writes `WeekPlan.frames` back i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -15,9 +15,8 @@ import pandas as pd
 from roster_pipeline.core.domain import Department, Horizon, as_date
 from roster_pipeline.core.export import roster_frame
 from roster_pipeline.core.rules import RulePack
-from roster_pipeline.planning.rosters import plan_roster
-from roster_pipeline.solver import SolveResult, SolveSettings
-from roster_pipeline.validator import ValidationReport
+from roster_pipeline.solver import SolveResult, SolveSettings, solve
+from roster_pipeline.validator import ValidationReport, validate_roster
 
 HISTORY_DAYS = 14  # rest, runs and weekends look back at most a fortnight
 MEASURES = ("nights", "weekends", "public_holidays", "hours")
@@ -106,23 +105,46 @@ class WeekPlan:
 
 
 def plan_week(
-    department: Department, pack: RulePack, week_start: dt.date, settings: SolveSettings, run_id: str = ""
+    department: Department,
+    pack: RulePack,
+    week_start: dt.date,
+    settings: SolveSettings,
+    run_id: str = "",
+    lookahead_weeks: int = 0,
 ) -> WeekPlan:
-    """Solve one week, validate it with the independent validator and build the warehouse rows."""
-    horizon = Horizon(week_start, 1)
-    plan = plan_roster(department, pack, horizon, settings)
-    result, report = plan.result, plan.report
+    """Solve one week, validate it with the independent validator and build the warehouse rows.
+
+    With `lookahead_weeks`, the week is solved together with the weeks after it (their cover, leave
+    and requests shape this week's choices: a run or a weekend that would leave next week no legal
+    roster is not chosen) and only the week is kept. Each week is held to the hours, contract and
+    weekend limits it is judged by on its own. When the longer solve finds no roster, the week is
+    solved alone.
+    """
+    week = Horizon(week_start, 1)
+    result = None
+    if lookahead_weeks > 0:
+        longer = Horizon(week_start, 1 + lookahead_weeks)
+        ahead = solve(department, pack, longer, replace(settings, period_weeks=1))
+        if ahead.feasible:
+            result = replace(ahead, assignments=_within(ahead.assignments, week))
+    if result is None:
+        result = solve(department, pack, week, settings)
+    report = validate_roster(department, pack, week, result.assignments) if result.feasible else None
     frames: dict[str, pd.DataFrame] = {}
     if report is not None:
         assignments = result.assignments[["registrar_id", "date", "shift"]]
         frames["roster_assignments"] = _assignment_rows(department, assignments)
         frames["rule_violations"] = report.to_frame()
-        frames["fairness_ledger"] = ledger_rows(
-            department, pack, horizon, frames["roster_assignments"], report
-        )
-        frames["cover_status"] = cover_rows(department, horizon, frames["roster_assignments"])
-    frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id)])
+        frames["fairness_ledger"] = ledger_rows(department, pack, week, frames["roster_assignments"], report)
+        frames["cover_status"] = cover_rows(department, week, frames["roster_assignments"])
+    frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id, lookahead_weeks)])
     return WeekPlan(week_start, result, report, frames)
+
+
+def _within(assignments: pd.DataFrame, horizon: Horizon) -> pd.DataFrame:
+    """The assignments on the horizon's days."""
+    days = [as_date(d) in horizon for d in assignments["date"]]
+    return assignments[days].reset_index(drop=True)
 
 
 def _assignment_rows(department: Department, assignments: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +163,9 @@ def _assignment_rows(department: Department, assignments: pd.DataFrame) -> pd.Da
     )
 
 
-def _solve_row(result: SolveResult, report: ValidationReport | None, run_id: str) -> dict[str, Any]:
+def _solve_row(
+    result: SolveResult, report: ValidationReport | None, run_id: str, lookahead_weeks: int
+) -> dict[str, Any]:
     return {
         "status": result.status,
         "objective": result.objective,
@@ -151,6 +175,8 @@ def _solve_row(result: SolveResult, report: ValidationReport | None, run_id: str
         "seed": int(result.settings.seed),
         "workers": int(result.settings.workers),
         "time_limit": float(result.settings.time_limit),
+        "deterministic": bool(result.settings.deterministic),
+        "lookahead_weeks": int(lookahead_weeks) if result.settings.period_weeks else 0,
         "input_hash": result.input_hash,
         "rule_pack": result.rule_pack,
         "rule_pack_version": result.rule_pack_version,

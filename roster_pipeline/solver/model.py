@@ -61,6 +61,14 @@ def matches(shift: ShiftType, selector: dict) -> bool:
     return not ("sites" in selector and shift.site not in selector["sites"])
 
 
+def horizon_periods(horizon: Horizon, period_weeks: int | None) -> list[list[dt.date]]:
+    """The horizon's days cut into periods of `period_weeks` weeks (one period when None): limits
+    stated over the horizon (hours, contract, shifts of a type, weekends) hold in each period."""
+    days = list(horizon.days)
+    size = 7 * period_weeks if period_weeks else len(days)
+    return [days[i : i + size] for i in range(0, len(days), size)]
+
+
 class RosterModel:
     """Variables and posting helpers for one department, rule pack and horizon.
 
@@ -78,6 +86,7 @@ class RosterModel:
         *,
         window: Iterable[dt.date] | None = None,
         fixed: Mapping[tuple[str, dt.date], str] | None = None,
+        period_weeks: int | None = None,
     ):
         self.department = department
         self.exact = exact
@@ -95,6 +104,7 @@ class RosterModel:
         }
         self.approved_leave = department.leave_days("approved")
         self.horizon_days = frozenset(horizon.days)
+        self.periods = horizon_periods(horizon, period_weeks)
         self.window = self.horizon_days if window is None else frozenset(window) & self.horizon_days
         self.fixed: Mapping[tuple[str, dt.date], str] = fixed or {}
         self.x: dict[tuple[str, dt.date, str], cp_model.IntVar] = {}

@@ -20,6 +20,10 @@ class SolveSettings:
     seed: int = 0
     log: bool = False
     deterministic: bool = False  # stop on deterministic time, so equal settings give equal rosters
+    # Horizon-wide limits (hours, contract, shifts of a type, weekends) held in each period of this
+    # many weeks instead of over the whole horizon: a week solved with weeks of lookahead keeps the
+    # limits it is judged by on its own.
+    period_weeks: int | None = None
 
 
 @dataclass
@@ -55,6 +59,7 @@ class SolveResult(SolveOutcome):
             "workers": self.settings.workers,
             "time_limit": self.settings.time_limit,
             "deterministic": self.settings.deterministic,
+            "period_weeks": self.settings.period_weeks,
             "input_hash": self.input_hash,
             "rule_pack": self.rule_pack,
             "rule_pack_version": self.rule_pack_version,

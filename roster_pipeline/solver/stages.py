@@ -56,13 +56,15 @@ def build_model(
     diagnose: bool = False,
     caps: dict[str, int] | None = None,
     fairness_guide: bool = False,
+    period_weeks: int | None = None,
 ) -> RosterModel:
     """A RosterModel with every rule of the pack posted and the soft objective set.
 
     `caps` bounds the penalty of each rule of an earlier priority level (lexicographic solving:
-    a later level may not make any earlier rule worse).
+    a later level may not make any earlier rule worse). `period_weeks` holds horizon-wide limits in
+    each period of that many weeks (a week solved with lookahead keeps the week's own limits).
     """
-    roster_model = RosterModel(department, pack, horizon, diagnose=diagnose)
+    roster_model = RosterModel(department, pack, horizon, diagnose=diagnose, period_weeks=period_weeks)
     roster_model.fairness_guide = fairness_guide
     for rule in pack.rules:
         post_rule(roster_model, rule)
@@ -150,7 +152,12 @@ def solve(
         if guided_found and not guided and not final and stages[index - 1][0] == stage_pack:
             continue  # the guided attempt at this level succeeded: no unguided repeat
         stage_model = build_model(
-            department, stage_pack, horizon, caps=caps if capped else None, fairness_guide=guided
+            department,
+            stage_pack,
+            horizon,
+            caps=caps if capped else None,
+            fairness_guide=guided,
+            period_weeks=settings.period_weeks,
         )
         if roster is not None:
             complete_hint(stage_model, roster, settings)
@@ -199,7 +206,9 @@ def solve(
                     if rule.priority == level and not rule.hard:
                         caps[rule.id] = sum(_value(exact, t) for t in stage_model.ledgers[rule.id].penalty)
     if roster is not None:
-        full = roster_model if roster_model is not None else build_model(department, pack, horizon)
+        full = roster_model
+        if full is None:
+            full = build_model(department, pack, horizon, period_weeks=settings.period_weeks)
         _record_roster(result, full, pack, roster, settings)
     result.seconds = time.perf_counter() - began
     return result

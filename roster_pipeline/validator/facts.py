@@ -151,6 +151,13 @@ class RosterFacts:
             sorted({d - dt.timedelta(days=d.weekday() - 5) for d in self.horizon.days if d.weekday() >= 5})
         )
 
+    @cached_property
+    def history_weekends(self) -> tuple[dt.date, ...]:
+        """Saturdays of the whole weekends on known days before the horizon, oldest first."""
+        return tuple(
+            sorted(d for d in self.days[: self.h0] if d.weekday() == 5 and d + DAY < self.horizon.start)
+        )
+
     def weekend_worked(self, rid: str, saturday: dt.date) -> bool:
         # Interpretation: a horizon weekend whose Saturday is the day before the horizon counts as
         # worked if history has a shift that Saturday; its Sunday after the horizon end is unknown

@@ -445,7 +445,7 @@ def validate(rule_type: str, case: Case, rows: Rows, hard: bool = False):
     return validate_roster(department(case), pack, horizon(case), roster_frame(rows))
 
 
-def fixed_model(rule_type: str, case: Case, rows: Rows, hard: bool, **options: bool) -> RosterModel | None:
+def fixed_model(rule_type: str, case: Case, rows: Rows, hard: bool, **options: Any) -> RosterModel | None:
     """The rule posted alone, every roster variable fixed to `rows`; None when a row has no
     variable (a hard rule that removes variables, e.g. approved leave, refuses it outright)."""
     rule = make_rule(rule_type, case, hard)
@@ -538,3 +538,66 @@ def test_hard_rule_refuses_the_broken_roster(rule_type: str) -> None:
     assert hard_verdict(rule_type, case, case.compliant) == "OPTIMAL"
     assert broken_groups(rule_type, case, case.compliant) == 0
     assert solver_penalty(rule_type, case, case.compliant, exact=False) == 0
+
+
+# ---------------------------------------------------------------- windows that reach into history
+
+# Weekly rosters planned one after another are held to windows that span their border: a window
+# of weekends, or a rolling window of days, that ends in the horizon reaches back into history
+# (docs/engine-spec.md §4). Day -2 is the Saturday before the horizon, day -9 the one before it.
+HISTORY_CASES: dict[str, tuple[str, Case]] = {
+    # 1 weekend in 2. R1 worked last Saturday and works Saturday (1 unit), R2 last Sunday and Sunday
+    # (1); R3's history weekend two back lies in no window that ends in the horizon (0).
+    "weekend window": (
+        "weekend_limit",
+        Case(
+            {"params": {"window": 2, "max_in_window": 1}, "weight": 5},
+            roster=(("R1", 5, "D-A"), ("R2", 6, "D-A"), ("R3", 5, "D-A")),
+            units=2,
+            penalty=10,
+            compliant=(("R1", 4, "D-A"), ("R2", 0, "D-A"), ("R3", 5, "D-A")),
+            tables={"history": history(("R1", -2, "D-A"), ("R2", -1, "D-A"), ("R3", -9, "D-A"))},
+        ),
+    ),
+    # 2 days off in every 7 days in a row. R1 worked days -3..-1 and works 0..3: the windows from
+    # day -3 (no day off: 2 units) and day -2 (day 4 off: 1 unit) break it; from -1 and 0 they hold.
+    "rolling days off": (
+        "days_off_per_window",
+        Case(
+            {"params": {"window_days": 7, "min_days_off": 2, "rolling": True}, "weight": 3},
+            roster=(*days("R1", "D-A", 0, 1, 2, 3), *days("R2", "D-A", 0, 1, 2, 3, 4)),
+            units=3,
+            penalty=9,
+            compliant=(*days("R1", "D-A", 2, 3, 4), *days("R2", "D-A", 0, 1, 2, 3, 4)),
+            tables={"history": history(*days("R1", "D-A", -3, -2, -1))},
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HISTORY_CASES))
+def test_windows_reach_back_into_history(name: str) -> None:
+    rule_type, case = HISTORY_CASES[name]
+    assert validate(rule_type, case, case.roster).units_by_rule[rule_type] == case.units
+    assert solver_penalty(rule_type, case, case.roster, exact=False) == case.penalty
+    assert solver_penalty(rule_type, case, case.roster, exact=True) == case.penalty
+    assert hard_verdict(rule_type, case, case.roster) == "INFEASIBLE"
+    assert validate(rule_type, case, case.compliant, hard=True).hard_violations == 0
+    assert hard_verdict(rule_type, case, case.compliant) == "OPTIMAL"
+
+
+@pytest.mark.parametrize(
+    ("nights", "period_weeks", "verdict"),
+    [((0, 8), None, "INFEASIBLE"), ((0, 8), 1, "OPTIMAL"), ((0, 2), 1, "INFEASIBLE")],
+)
+def test_horizon_limits_hold_in_each_period(nights: tuple[int, ...], period_weeks: int | None, verdict: str):
+    """A limit stated over the horizon (here 1 night) holds in each week when the horizon is cut
+    into periods of a week: a week solved with a week of lookahead keeps the week's own limit."""
+    case = Case(
+        {"params": {"selector": NIGHTS, "max": 1}, "weight": 1}, roster=(), units=0, penalty=0, weeks=2
+    )
+    rows = days("R1", "N-A", *nights)
+    m = fixed_model("max_shifts_of_type", case, rows, hard=True, period_weeks=period_weeks)
+    assert m is not None
+    status, solver = run(m)
+    assert solver.StatusName(status) == verdict

@@ -40,6 +40,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("seed", "INTEGER"),
         ("workers", "INTEGER"),
         ("time_limit", "DOUBLE"),
+        ("deterministic", "BOOLEAN"),
+        ("lookahead_weeks", "INTEGER"),
         ("input_hash", "VARCHAR"),
         ("rule_pack", "VARCHAR"),
         ("rule_pack_version", "VARCHAR"),

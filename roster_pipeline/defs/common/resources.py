@@ -59,7 +59,8 @@ class SolverSettings(dg.ConfigurableResource):
 
     `deterministic` stops on deterministic time, so a re-run or backfill of a week reproduces the
     same roster. `first_week` is the Monday planning starts from (blank: the first partition); that
-    week uses the department's own history tables, later weeks the warehouse's."""
+    week uses the department's own history tables, later weeks the warehouse's. `lookahead_weeks`:
+    each week is solved with that many following weeks and only the week kept (planning.weekly)."""
 
     rule_pack: str = "au-vic"
     time_limit: float = 30.0
@@ -67,6 +68,7 @@ class SolverSettings(dg.ConfigurableResource):
     seed: int = 0
     deterministic: bool = True
     first_week: str = ""
+    lookahead_weeks: int = 1
 
 
 def _env(name: str, default: str) -> str:
@@ -85,5 +87,6 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
             seed=int(_env("ROSTER_SEED", "0")),
             deterministic=_env("ROSTER_DETERMINISTIC", "1") not in ("0", "false", "no"),
             first_week=_env("ROSTER_FIRST_WEEK", ""),
+            lookahead_weeks=int(_env("ROSTER_LOOKAHEAD_WEEKS", "1")),
         ),
     }

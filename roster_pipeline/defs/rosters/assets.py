@@ -195,7 +195,7 @@ def weekly_roster(
         leave[name] = tables["leave"]
         planned[name] = []
         for week in weeks:
-            plan = _plan(context, wh, name, tables, week, first, pack, settings)
+            plan = _plan(context, wh, name, tables, week, first, pack, settings, solver.lookahead_weeks)
             plans.append(plan)
             owners.append(name)
             planned[name].append(week)
@@ -263,12 +263,11 @@ def weekly_roster(
     )
 
 
-def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, settings):
+def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, settings, lookahead: int):
     """Plan one department's week on the weeks before it and store it (a Failure when no roster)."""
     history, ledger = _previous_week(context, wh, name, week, first)
-    plan = plan_week(
-        department_for_week(tables, week, history, ledger), pack, week, settings, context.run.run_id
-    )
+    department = department_for_week(tables, week, history, ledger)
+    plan = plan_week(department, pack, week, settings, context.run.run_id, lookahead)
     counts = wh.replace_week(name, week, plan.frames)
     context.log.info(
         f"{name} week {week}: {plan.result.status}, hard violations {plan.hard_violations}, rows {counts}"

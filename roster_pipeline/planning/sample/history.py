@@ -28,7 +28,8 @@ def history_rows(rng: random.Random, registrars: list[DraftRegistrar], start: dt
     """The 14 days before `start` from a rotating weekly pattern, thinned for part-timers.
 
     Every kept shift respects >= 11 h rest, >= 48 h rest after nights, <= 4 nights and <= 6 days in a
-    row, so the history is compliant under both shipped packs.
+    row, and registrars work 1 weekend in 2 (a third of them the last one, so the first week's
+    weekends can be covered), so the history is compliant under both shipped packs.
     """
     types = shift_types_for(registrars)
     rows: list[tuple] = []
@@ -43,6 +44,8 @@ def history_rows(rng: random.Random, registrars: list[DraftRegistrar], start: dt
             site = reg.sites[-1] if offset >= 7 and index % 2 else reg.home
             shift = types.get(f"{prefix}-{site}") if prefix else None
             keep = shift is not None and day not in reg.away and rng.random() < reg.fte + 0.1
+            if day.weekday() >= 5 and (offset >= 7) != (index % 3 == 0):
+                keep = False  # 1 weekend in 2; a third of the registrars work the last one
             if keep and _history_allows(previous, day, shift, run_days, run_nights):
                 rows.append((reg.rid, day.isoformat(), shift.code))
                 run_days += 1

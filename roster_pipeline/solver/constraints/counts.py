@@ -12,8 +12,9 @@ from roster_pipeline.solver.model import ONE_DAY, Lit, RosterModel, negate
 def post_max_shifts_of_type(m: RosterModel, rule: Rule) -> None:
     selector = dict(rule.params["selector"])
     for rid in m.registrars_for(rule):
-        expr, top = count_expr(m, rid, list(m.horizon.days), selector)
-        m.limit(rule, expr, int(rule.params["max"]), (0, top))
+        for period in m.periods:
+            expr, top = count_expr(m, rid, period, selector)
+            m.limit(rule, expr, int(rule.params["max"]), (0, top))
 
 
 def post_max_shifts_in_window(m: RosterModel, rule: Rule) -> None:
@@ -46,16 +47,34 @@ def weekend_lit(m: RosterModel, rid: str, weekend: tuple[dt.date, dt.date]) -> L
     return m.memo(("weekend", rid, weekend[0]), build)
 
 
+def history_weekends(m: RosterModel) -> list[tuple[dt.date, dt.date]]:
+    """(Saturday, Sunday) of the whole weekends on known days before the horizon, oldest first."""
+    out = []
+    saturday = m.horizon.start - dt.timedelta(days=(m.horizon.start.weekday() - 5) % 7)
+    if saturday + ONE_DAY >= m.horizon.start:
+        saturday -= dt.timedelta(days=7)
+    while saturday >= m.known_start:
+        out.append((saturday, saturday + ONE_DAY))
+        saturday -= dt.timedelta(days=7)
+    return out[::-1]
+
+
 def post_weekend_limit(m: RosterModel, rule: Rule) -> None:
+    """`max` weekends over the horizon (or each period); `max_in_window` in every window of
+    `window` weekends that ends in the horizon, reaching back into history (engine spec §4)."""
     weekends = horizon_weekends(m)
+    past = history_weekends(m)
     for rid in m.registrars_for(rule):
         lits = [weekend_lit(m, rid, w) for w in weekends]
         if rule.params.get("max") is not None:
-            m.limit(rule, sum(lits), int(rule.params["max"]), (0, len(lits)))
+            for period in m.periods:
+                inside = [lit for w, lit in zip(weekends, lits, strict=True) if set(w) & set(period)]
+                m.limit(rule, sum(inside), int(rule.params["max"]), (0, len(inside)))
         if rule.params.get("window") is not None:
             size = int(rule.params["window"])
-            for i in range(len(lits) - size + 1):
-                window = lits[i : i + size]
+            known = [weekend_lit(m, rid, w) for w in past] + lits
+            for i in range(max(0, len(past) - size + 1), len(known) - size + 1):
+                window = known[i : i + size]
                 m.limit(rule, sum(window), int(rule.params["max_in_window"]), (0, size))
 
 

@@ -27,33 +27,36 @@ def post_max_hours_rolling(m: RosterModel, rule: Rule) -> None:
 
 
 def post_max_avg_weekly_hours(m: RosterModel, rule: Rule) -> None:
-    limit = math.floor(60 * exact(rule.params["hours"]) * len(m.horizon.days) / 7)
     for rid in m.registrars_for(rule):
-        expr, top = minutes_expr(m, rid, list(m.horizon.days))
-        m.limit(rule, expr, limit, (0, top), divisor=60)
+        for period in m.periods:
+            limit = math.floor(60 * exact(rule.params["hours"]) * len(period) / 7)
+            expr, top = minutes_expr(m, rid, period)
+            m.limit(rule, expr, limit, (0, top), divisor=60)
 
 
 def post_contract_hours(m: RosterModel, rule: Rule) -> None:
     for rid in m.registrars_for(rule):
         registrar = m.registrars[rid]
         leave = m.approved_leave.get(rid, set())
-        available = sum(day not in leave for day in m.horizon.days)
-        target = exact(registrar.contract_hours) * 60 * available / 7
-        low = math.floor(target * exact(rule.params["min_fraction"]))
-        high = math.ceil(target * exact(rule.params["max_fraction"]))
-        expr, top = minutes_expr(m, rid, list(m.horizon.days))
-        m.limit(rule, expr, high, (0, top), divisor=60)
-        m.at_least(rule, expr, low, (0, top), divisor=60)
+        for period in m.periods:
+            available = sum(day not in leave for day in period)
+            target = exact(registrar.contract_hours) * 60 * available / 7
+            low = math.floor(target * exact(rule.params["min_fraction"]))
+            high = math.ceil(target * exact(rule.params["max_fraction"]))
+            expr, top = minutes_expr(m, rid, period)
+            m.limit(rule, expr, high, (0, top), divisor=60)
+            m.at_least(rule, expr, low, (0, top), divisor=60)
 
 
 def post_total_minutes(m: RosterModel, rule: Rule) -> None:
     low, high = rule.params.get("min_minutes"), rule.params.get("max_minutes")
     for rid in m.registrars_for(rule):
-        expr, top = minutes_expr(m, rid, list(m.horizon.days))
-        if high is not None:
-            m.limit(rule, expr, int(high), (0, top), divisor=60)
-        if low is not None:
-            m.at_least(rule, expr, int(low), (0, top), divisor=60)
+        for period in m.periods:
+            expr, top = minutes_expr(m, rid, period)
+            if high is not None:
+                m.limit(rule, expr, int(high), (0, top), divisor=60)
+            if low is not None:
+                m.at_least(rule, expr, int(low), (0, top), divisor=60)
 
 
 POSTERS: dict[str, Poster] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from roster_pipeline.core.rules import Rule
-from roster_pipeline.solver.constraints.common import DAY_MINUTES, Poster
+from roster_pipeline.solver.constraints.common import DAY_MINUTES, Poster, rolling_windows
 from roster_pipeline.solver.model import ONE_DAY, RosterModel, negate
 
 
@@ -52,15 +52,17 @@ def post_forbidden_succession(m: RosterModel, rule: Rule) -> None:
 
 
 def post_days_off_per_window(m: RosterModel, rule: Rule) -> None:
+    """Days off in each window of `window_days`: fixed windows from the horizon start, or (rolling)
+    every window ending in the horizon, reaching back into history (engine spec §4)."""
     size = int(rule.params["window_days"])
     days = list(m.horizon.days)
-    starts = (
-        range(len(days) - size + 1) if rule.params.get("rolling") else range(0, len(days) - size + 1, size)
-    )
+    if rule.params.get("rolling"):
+        windows = rolling_windows(m, size)
+    else:
+        windows = [days[i : i + size] for i in range(0, len(days) - size + 1, size)]
     consecutive = int(rule.params.get("min_consecutive_off") or 0)
     for rid in m.registrars_for(rule):
-        for i in starts:
-            window = days[i : i + size]
+        for window in windows:
             worked = [m.works(rid, d) for d in window]
             m.limit(rule, sum(worked), size - int(rule.params["min_days_off"]), (0, size))
             if consecutive >= 1:

@@ -43,7 +43,8 @@ def check_max_shifts_in_window(f: RosterFacts, rule: Rule) -> list[Violation]:
 
 
 def check_weekend_limit(f: RosterFacts, rule: Rule) -> list[Violation]:
-    """Worked horizon weekends above `max`, plus per sliding window of `window` weekends."""
+    """Worked horizon weekends above `max`, plus per sliding window of `window` weekends that ends in
+    the horizon (history weekends included)."""
     params = rule.params
     out = []
     for reg in f.scope(rule):
@@ -55,10 +56,14 @@ def check_weekend_limit(f: RosterFacts, rule: Rule) -> list[Violation]:
             out.append(violation(rule, rid, saturdays, sum(worked) - int(params["max"]), msg))
         if params.get("window") is not None and params.get("max_in_window") is not None:
             n, limit = int(params["window"]), int(params["max_in_window"])
-            for k in range(len(f.weekends) - n + 1):
-                count = sum(worked[k : k + n])
+            # Windows ending in the horizon reach back into the history's weekends (spec §4).
+            past = f.history_weekends
+            known = (*past, *f.weekends)
+            flags = [f.weekend_worked(rid, sat) for sat in past] + worked
+            for k in range(max(0, len(past) - n + 1), len(known) - n + 1):
+                count = sum(flags[k : k + n])
                 if count > limit:
-                    saturdays = f.weekends[k : k + n]
+                    saturdays = known[k : k + n]
                     span = f"{saturdays[0]} to {saturdays[-1] + DAY}"
                     msg = f"{rid} works {count} of the {n} weekends {span}; the maximum is {limit}"
                     out.append(violation(rule, rid, saturdays, count - limit, msg))

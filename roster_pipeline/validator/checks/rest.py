@@ -58,16 +58,20 @@ def check_forbidden_succession(f: RosterFacts, rule: Rule) -> list[Violation]:
 
 
 def check_days_off_per_window(f: RosterFacts, rule: Rule) -> list[Violation]:
-    """Per fixed (or rolling) horizon window: missing days off, plus 1 if no long-enough off run."""
+    """Per fixed horizon window (or rolling window ending in the horizon): missing days off, plus 1 if
+    no long-enough off run."""
     params = rule.params
     n, need = int(params["window_days"]), int(params["min_days_off"])
     run = int(params.get("min_consecutive_off") or 0)
-    step = 1 if params.get("rolling", False) else n
+    if params.get("rolling", False):  # every window ending in the horizon, history included
+        starts = [first for first, _ in f.window_indices(n)]
+    else:  # fixed windows from the horizon start
+        starts = list(range(f.h0, len(f.days) - n + 1, n))
     out = []
     for reg in f.scope(rule):
         rid = reg.registrar_id
         off = [not w for w in f.flags(rid)]
-        for i in range(f.h0, len(f.days) - n + 1, step):
+        for i in starts:
             window, days = off[i : i + n], f.days[i : i + n]
             if sum(window) < need:
                 msg = f"{rid} has {sum(window)} day(s) off in {fmt_days(days)}; at least {need} are required"
