@@ -231,6 +231,8 @@ def weekly_roster(
         "solve_seconds": float(solve_seconds),
         "asset_seconds": float(time.monotonic() - started),
         "seed": int(summary_row["seed"]),
+        "deterministic": bool(summary_row["deterministic"]),
+        "lookahead_weeks": int(last.frames["solve_runs"]["lookahead_weeks"].iloc[0]),
         "input_hash": str(summary_row["input_hash"]),
         "rule_pack": f"{summary_row['rule_pack']} {summary_row['rule_pack_version']}",
         "hard_violations": int(hard),
