@@ -6,9 +6,10 @@ import argparse
 
 from roster_pipeline.core.warehouse.cli import register_cli as register_warehouse
 from roster_pipeline.explain.cli import register_cli as register_ask
+from roster_pipeline.inrc2.cli import register_cli as register_bench_inrc2
 from roster_pipeline.joblines.cli import register_cli as register_joblines
 from roster_pipeline.living.cli import register_cli as register_living
-from roster_pipeline.nrp.cli import register_cli as register_bench
+from roster_pipeline.nrp.cli import register_cli as register_bench_nrp
 from roster_pipeline.planning.cli import register_cli as register_planning
 from roster_pipeline.web.cli import register_cli as register_web
 
@@ -17,7 +18,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roster", description="Registrar rosters with OR-Tools CP-SAT.")
     sub = parser.add_subparsers(dest="command", required=True)
     register_planning(sub)
-    register_bench(sub)
+    bench = sub.add_parser("bench", help="run public benchmarks through the engine")
+    benchmarks = bench.add_subparsers(dest="benchmark", required=True)
+    register_bench_nrp(benchmarks)
+    register_bench_inrc2(benchmarks)
     register_joblines(sub)
     register_living(sub)
     register_ask(sub)

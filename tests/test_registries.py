@@ -15,7 +15,7 @@ SPEC = Path(__file__).resolve().parents[1] / "docs" / "engine-spec.md"
 def test_solver_and_validator_registries_hold_exactly_the_rule_types() -> None:
     assert set(POSTERS) == set(RULE_TYPES)
     assert set(CHECKS) == set(RULE_TYPES)
-    assert len(RULE_TYPES) == 25
+    assert len(RULE_TYPES) == 28
 
 
 def test_engine_spec_names_every_rule_type() -> None:

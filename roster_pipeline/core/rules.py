@@ -90,6 +90,10 @@ RULE_TYPES: dict[str, RuleType] = {
     "max_consecutive_days": RuleType(_schema(max=COUNT), True, True),
     "min_consecutive_days": RuleType(_schema(min=COUNT), True, True),
     "min_consecutive_days_off": RuleType(_schema(min=COUNT), True, True),
+    "max_consecutive_days_off": RuleType(_schema(max=COUNT), True, True),
+    "run_shortfall": RuleType(
+        _schema(min=Param("int", True, 1), selector=Param("selector"), off=Param("bool")), True, True
+    ),
     "max_consecutive_kind": RuleType(
         _schema(
             selector=SELECTOR,
@@ -113,6 +117,7 @@ RULE_TYPES: dict[str, RuleType] = {
         True,
         True,
     ),
+    "complete_weekends": RuleType(NONE, True, True),
     "days_off_per_window": RuleType(
         _schema(
             ("min_days_off", "window_days"),

@@ -58,11 +58,9 @@ def _bench_nrp_all(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r["status"] in nrp.FEASIBLE for r in rows) else EXIT_VIOLATIONS
 
 
-def register_cli(sub: Any) -> None:
-    """Add `bench nrp` to the `roster` command's subparsers."""
-    bench = sub.add_parser("bench", help="run public benchmarks through the engine")
-    bench_sub = bench.add_subparsers(dest="benchmark", required=True)
-    nrp = bench_sub.add_parser(
+def register_cli(benchmarks: Any) -> None:
+    """Add `nrp` to the `roster bench` subcommand's subparsers."""
+    nrp = benchmarks.add_parser(
         "nrp", help="Shift Scheduling Benchmark (Curtois & Qu) instances: solve and score natively"
     )
     nrp.add_argument("instance", nargs="?", default=None, help="an InstanceN.txt file")

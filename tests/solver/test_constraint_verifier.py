@@ -191,6 +191,38 @@ CASES: dict[str, Case] = {
         penalty=6,
         compliant=(*days("R1", "D-A", 0, 3, 4), ("R3", 1, "D-A")),
     ),
+    # At most 2 days off in a row; known days from day -3 (history). R1 off days 1-3 (window 1-3);
+    # R2 off days -2..0 (the window ending on day 0 reaches into history); R3's history run -3..-1
+    # ends before the horizon (no window), its run 3-6 has the windows 3-5 and 4-6.
+    "max_consecutive_days_off": Case(
+        {"params": {"max": 2}, "weight": 3},
+        roster=(
+            *days("R1", "D-A", 0, 4, 5, 6),
+            *days("R2", "D-A", 1, 2, 3, 4, 5, 6),
+            *days("R3", "D-A", 0, 1, 2),
+        ),
+        units=4,
+        penalty=12,
+        compliant=(*days("R1", "D-A", 0, 2, 4, 6), *days("R2", "D-A", 0, 3, 6), *days("R3", "D-A", 0, 3, 5)),
+        tables={"history": history(("R1", -1, "D-A"), ("R2", -3, "D-A"))},
+    ),
+    # Runs of at least 3 nights, a unit per missing night; known days from day -3 (R3's history).
+    # R1 nights 1-2 (1 unit) and 5 alone (2); R2's history nights -2..-1, closed by day 0's D (1);
+    # R2's nights 5-6 touch the horizon end and R3's nights 0-2 are long enough.
+    "run_shortfall": Case(
+        {"params": {"min": 3, "selector": NIGHTS}, "weight": 2},
+        roster=(
+            *days("R1", "N-A", 1, 2, 5),
+            ("R1", 3, "D-A"),
+            ("R2", 0, "D-A"),
+            *days("R2", "N-A", 5, 6),
+            *days("R3", "N-A", 0, 1, 2),
+        ),
+        units=4,
+        penalty=8,
+        compliant=(*days("R1", "N-A", 1, 2, 3), *days("R2", "N-A", 0, 5, 6), *days("R3", "N-A", 0, 1, 2)),
+        tables={"history": history(*days("R2", "N-A", -2, -1), ("R3", -3, "D-A"))},
+    ),
     # (a) R1 three nights, days 0-2. (b) 24 h after the last night of a run: R1's run ends 08:30 day 3,
     # so D day 3 and D day 4 (08:00) are too early, E day 5 is not; R2's ends 08:30 day 6, E day 6.
     "max_consecutive_kind": Case(
@@ -252,6 +284,17 @@ CASES: dict[str, Case] = {
         units=2,
         penalty=12,
         compliant=(("R1", 5, "D-A"), *days("R2", "D-A", 5, 6), ("R3", 12, "D-A")),
+        weeks=2,
+    ),
+    # Two weeks, weekends (5, 6) and (12, 13): R1 works Saturday 5 only, R2 Sundays 6 and 13 only (one
+    # unit, and one broken group, per incomplete weekend); R1's weekend 12-13 and R3's 5-6 are whole.
+    "complete_weekends": Case(
+        {"params": {}, "weight": 4},
+        roster=(*days("R1", "D-A", 5, 12, 13), *days("R2", "D-A", 6, 13), *days("R3", "D-A", 5, 6)),
+        units=3,
+        penalty=12,
+        compliant=(*days("R1", "D-A", 5, 6), *days("R2", "D-A", 12, 13), ("R3", 2, "D-A")),
+        groups=3,
         weeks=2,
     ),
     # One 7-day window: R1 one day off (1 unit) and no 2 days off in a row (1); R2 no 2 in a row (1).
@@ -570,6 +613,28 @@ HISTORY_CASES: dict[str, tuple[str, Case]] = {
             penalty=9,
             compliant=(*days("R1", "D-A", 2, 3, 4), *days("R2", "D-A", 0, 1, 2, 3, 4)),
             tables={"history": history(*days("R1", "D-A", -3, -2, -1))},
+        ),
+    ),
+    # Runs of at least 3 days off, a unit per missing day; known days from day -4 (R1's history).
+    # R1: off run -3..-2 closed by day -1 is history's (0); day 2 off alone (2). R2: days 1-2 (1), day 6
+    # touches the horizon end. R3: day -1 off alone, closed by day 0, is judged here (2).
+    "short days-off run": (
+        "run_shortfall",
+        Case(
+            {"params": {"min": 3, "off": True}, "weight": 5},
+            roster=(
+                *days("R1", "D-A", 0, 1, 3, 4, 5, 6),
+                *days("R2", "D-A", 0, 3, 4, 5),
+                *days("R3", "D-A", 0, 1, 2, 3, 4, 5, 6),
+            ),
+            units=5,
+            penalty=25,
+            compliant=(
+                *days("R1", "D-A", 0, 1, 5, 6),
+                *days("R2", "D-A", 0, 4, 5, 6),
+                *days("R3", "D-A", 2, 3, 4, 5, 6),
+            ),
+            tables={"history": history(("R1", -4, "D-A"), ("R1", -1, "D-A"), ("R3", -2, "D-A"))},
         ),
     ),
 }

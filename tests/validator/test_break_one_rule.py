@@ -75,6 +75,12 @@ CASES: dict[str, Case] = {
     "min_consecutive_days_off": Case(
         {"min": 2}, tuple(("R1", k, "D-A") for k in (0, 1, 2, 5, 6)), add=("R1", 4, "D-A")
     ),
+    # Off on days 1-2 only; without day 3, days 1-3 are one 3-day window off.
+    "max_consecutive_days_off": Case(
+        {"max": 2}, tuple(("R1", k, "D-A") for k in (0, 3, 4, 5, 6)), drop=("R1", 3, "D-A")
+    ),
+    # Days 1-2 worked between days off 0 and 3; without day 2, day 1 is one day short of 2.
+    "run_shortfall": Case({"min": 2}, (("R1", 1, "D-A"), ("R1", 2, "D-A")), drop=("R1", 2, "D-A")),
     # Two nights in a row, then a third: one 3-day window of nights.
     "max_consecutive_kind": Case(
         {"selector": NIGHTS, "max": 2}, (("R1", 0, "N-A"), ("R1", 1, "N-A")), add=("R1", 2, "N-A")
@@ -93,6 +99,8 @@ CASES: dict[str, Case] = {
     ),
     # Two weeks; at most one worked weekend: Saturday 5, then Saturday 12 as well.
     "weekend_limit": Case({"max": 1}, (("R1", 5, "D-A"),), add=("R1", 12, "D-A"), weeks=2),
+    # Saturday and Sunday worked; without Sunday the weekend is incomplete.
+    "complete_weekends": Case({}, (("R1", 5, "D-A"), ("R1", 6, "D-A")), drop=("R1", 6, "D-A")),
     # Two days off in the week: days 0-4 worked keep it, day 5 as well leaves one.
     "days_off_per_window": Case(
         {"window_days": 7, "min_days_off": 2}, tuple(("R1", k, "D-A") for k in range(5)), add=("R1", 5, "D-A")

@@ -29,12 +29,16 @@ def history_rows(rng: random.Random, registrars: list[DraftRegistrar], start: dt
 
     Every kept shift respects >= 11 h rest, >= 48 h rest after nights, <= 4 nights and <= 6 days in a
     row, and registrars work 1 weekend in 2 (a third of them the last one, so the first week's
-    weekends can be covered), so the history is compliant under both shipped packs.
+    weekends can be covered; none who are away in the first week, whose weekend may be all that is
+    left for their contract hours), so the history is compliant under both shipped packs.
     """
     types = shift_types_for(registrars)
     rows: list[tuple] = []
     first_day = start - dt.timedelta(days=HISTORY_DAYS)
+    first_week = {start + dt.timedelta(days=d) for d in range(7)}
     for index, reg in enumerate(registrars):
+        # Away in the first week: the weekend may be all that is left for their contract hours.
+        away_first_week = bool(first_week & set(reg.away))
         previous: tuple[dt.date, ShiftType] | None = None
         run_days = run_nights = 0
         for offset in range(HISTORY_DAYS):
@@ -44,7 +48,7 @@ def history_rows(rng: random.Random, registrars: list[DraftRegistrar], start: dt
             site = reg.sites[-1] if offset >= 7 and index % 2 else reg.home
             shift = types.get(f"{prefix}-{site}") if prefix else None
             keep = shift is not None and day not in reg.away and rng.random() < reg.fte + 0.1
-            if day.weekday() >= 5 and (offset >= 7) != (index % 3 == 0):
+            if day.weekday() >= 5 and (offset >= 7) != (index % 3 == 0 and not away_first_week):
                 keep = False  # 1 weekend in 2; a third of the registrars work the last one
             if keep and _history_allows(previous, day, shift, run_days, run_nights):
                 rows.append((reg.rid, day.isoformat(), shift.code))

@@ -78,8 +78,20 @@ def post_weekend_limit(m: RosterModel, rule: Rule) -> None:
                 m.limit(rule, sum(window), int(rule.params["max_in_window"]), (0, size))
 
 
+def post_complete_weekends(m: RosterModel, rule: Rule) -> None:
+    """A unit per weekend whose Sunday is in the horizon and Saturday known, with exactly one of the
+    two days worked (a weekend is judged by the horizon holding its Sunday)."""
+    sundays = [d for d in m.horizon.days if d.weekday() == 6 and d - ONE_DAY >= m.known_start]
+    for rid in m.registrars_for(rule):
+        for sunday in sundays:
+            sat, sun = m.works(rid, sunday - ONE_DAY), m.works(rid, sunday)
+            m.forbid(rule, [sat, negate(sun)], group=("weekend", rid, sunday))
+            m.forbid(rule, [negate(sat), sun], group=("weekend", rid, sunday))
+
+
 POSTERS: dict[str, Poster] = {
     "max_shifts_of_type": post_max_shifts_of_type,
     "max_shifts_in_window": post_max_shifts_in_window,
     "weekend_limit": post_weekend_limit,
+    "complete_weekends": post_complete_weekends,
 }

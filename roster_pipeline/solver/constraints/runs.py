@@ -47,6 +47,42 @@ def post_min_consecutive_days_off(m: RosterModel, rule: Rule) -> None:
     _post_min_run(m, rule, int(rule.params["min"]), working=False)
 
 
+def post_max_consecutive_days_off(m: RosterModel, rule: Rule) -> None:
+    """A unit per window of `max+1` known days, ending in the horizon, with no shift."""
+    longest = int(rule.params["max"])
+    for rid in m.registrars_for(rule):
+        for last in m.horizon.days:
+            first = last - dt.timedelta(days=longest)
+            if first < m.known_start:
+                continue
+            m.forbid(rule, [negate(m.works(rid, d)) for d in days_between(first, last)])
+
+
+def post_run_shortfall(m: RosterModel, rule: Rule) -> None:
+    """`min - length` units per maximal run of matching days shorter than `min` (engine spec §4): a
+    day matches when a shift of the selector is worked (with `off`, when none is). The run needs a
+    known day before it and its closing day in the horizon (runs wholly in history closed on the
+    horizon's first day included); a run touching the horizon end is judged by the next horizon."""
+    shortest = int(rule.params["min"])
+    selector = dict(rule.params.get("selector") or {}) or None
+    off = bool(rule.params.get("off"))
+
+    def flag(rid: str, day: dt.date) -> Lit:
+        lit = m.works(rid, day, selector)
+        return negate(lit) if off else lit
+
+    for rid in m.registrars_for(rule):
+        for length in range(1, shortest):
+            first = m.known_start + ONE_DAY
+            while first + dt.timedelta(days=length) <= m.horizon.end:
+                after = first + dt.timedelta(days=length)
+                if after >= m.horizon.start:
+                    run = [flag(rid, d) for d in days_between(first, after - ONE_DAY)]
+                    edges = [negate(flag(rid, first - ONE_DAY)), negate(flag(rid, after))]
+                    m.forbid(rule, [edges[0], *run, edges[1]], coef=shortest - length)
+                first += ONE_DAY
+
+
 def post_max_consecutive_kind(m: RosterModel, rule: Rule) -> None:
     selector = dict(rule.params["selector"])
     _post_max_run(m, rule, int(rule.params["max"]), selector)
@@ -88,5 +124,7 @@ POSTERS: dict[str, Poster] = {
     "max_consecutive_days": post_max_consecutive_days,
     "min_consecutive_days": post_min_consecutive_days,
     "min_consecutive_days_off": post_min_consecutive_days_off,
+    "max_consecutive_days_off": post_max_consecutive_days_off,
+    "run_shortfall": post_run_shortfall,
     "max_consecutive_kind": post_max_consecutive_kind,
 }

@@ -70,8 +70,25 @@ def check_weekend_limit(f: RosterFacts, rule: Rule) -> list[Violation]:
     return out
 
 
+def check_complete_weekends(f: RosterFacts, rule: Rule) -> list[Violation]:
+    """Per weekend with its Sunday in the horizon and its Saturday a known day: 1 unit when exactly
+    one of the two days is worked."""
+    sundays = [d for d in f.horizon.days if d.weekday() == 6 and d - DAY >= f.known_start]
+    out = []
+    for reg in f.scope(rule):
+        rid = reg.registrar_id
+        for sunday in sundays:
+            saturday = sunday - DAY
+            if f.works(rid, saturday) != f.works(rid, sunday):
+                which = saturday if f.works(rid, saturday) else sunday
+                msg = f"{rid} works only {which:%A} of the weekend {saturday} to {sunday}"
+                out.append(violation(rule, rid, [which], 1, msg))
+    return out
+
+
 CHECKS: dict[str, Check] = {
     "max_shifts_of_type": check_max_shifts_of_type,
     "max_shifts_in_window": check_max_shifts_in_window,
     "weekend_limit": check_weekend_limit,
+    "complete_weekends": check_complete_weekends,
 }

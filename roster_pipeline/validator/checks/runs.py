@@ -79,6 +79,42 @@ def check_min_consecutive_days_off(f: RosterFacts, rule: Rule) -> list[Violation
     return out
 
 
+def check_max_consecutive_days_off(f: RosterFacts, rule: Rule) -> list[Violation]:
+    """Per window of max+1 consecutive known days, ending in the horizon, with no shift."""
+    limit = int(rule.params["max"])
+    out = []
+    for reg in f.scope(rule):
+        rid = reg.registrar_id
+        off = [not w for w in f.flags(rid)]
+        for i, j in flag_runs(off):
+            units = j - max(i + limit, f.h0) + 1  # windows whose last day is in the horizon
+            if units > 0:
+                days = f.days[i : j + 1]
+                msg = f"{rid} is off {len(days)} days in a row ({fmt_days(days)}); the maximum is {limit}"
+                out.append(violation(rule, rid, days, units, msg))
+    return out
+
+
+def check_run_shortfall(f: RosterFacts, rule: Rule) -> list[Violation]:
+    """Per maximal run of matching days (a selector shift worked; with `off`, none worked) shorter than
+    `min` with a known day before it and its closing day in the horizon: `min - length` units."""
+    minimum = int(rule.params["min"])
+    match = selector(rule.params.get("selector"))
+    off = bool(rule.params.get("off"))
+    what = describe(rule.params.get("selector"))
+    what = f"without {what}" if off else f"with {what}"
+    out = []
+    for reg in f.scope(rule):
+        rid = reg.registrar_id
+        flags = [worked != off for worked in f.flags(rid, match)]
+        for i, j in _short_runs(f, flags, minimum):
+            days = f.days[i : j + 1]
+            run = f"{len(days)} day(s) in a row {what} ({fmt_days(days)})"
+            msg = f"{rid} has only {run}; the minimum is {minimum}"
+            out.append(violation(rule, rid, days, minimum - len(days), msg))
+    return out
+
+
 def check_max_consecutive_kind(f: RosterFacts, rule: Rule) -> list[Violation]:
     """(a) windows of max+1 matching days; (b) rest after a run of matching days."""
     params = rule.params
@@ -126,5 +162,7 @@ CHECKS: dict[str, Check] = {
     "max_consecutive_days": check_max_consecutive_days,
     "min_consecutive_days": check_min_consecutive_days,
     "min_consecutive_days_off": check_min_consecutive_days_off,
+    "max_consecutive_days_off": check_max_consecutive_days_off,
+    "run_shortfall": check_run_shortfall,
     "max_consecutive_kind": check_max_consecutive_kind,
 }
