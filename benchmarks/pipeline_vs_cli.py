@@ -8,7 +8,7 @@ over the whole horizon by the independent validator: requests honoured, the nigh
 spreads and hard violations.
 
     .venv/bin/python benchmarks/pipeline_vs_cli.py                       # 45 x 4, CLI 30 s, weeks 3 and 30 s
-    .venv/bin/python benchmarks/pipeline_vs_cli.py --week-limits 3 --no-cli --lookahead 0
+    .venv/bin/python benchmarks/pipeline_vs_cli.py --week-limits 3 --no-cli --roster-period 0 --lookahead 1
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack, load_pack
 from roster_pipeline.planning.sample import write_sample
-from roster_pipeline.planning.weekly import department_for_week, plan_week
+from roster_pipeline.planning.weekly import department_for_week, lookahead_for, plan_week
 from roster_pipeline.solver import SolveSettings, solve
 from roster_pipeline.validator import validate_roster
 
@@ -69,7 +69,8 @@ def pipeline_roster(
     for index in range(horizon.weeks):
         week = horizon.start + dt.timedelta(days=7 * index)
         department_week = department_for_week(tables, week, earlier, ledger)
-        plan = plan_week(department_week, pack, week, settings, lookahead_weeks=args.lookahead)
+        lookahead = lookahead_for(week, horizon.start, args.lookahead, args.roster_period)
+        plan = plan_week(department_week, pack, week, settings, lookahead_weeks=lookahead)
         if not plan.ok:
             return {"mode": "pipeline", "budget_s": limit, "status": f"week {week}: {plan.result.status}"}
         rows = plan.frames["roster_assignments"][["registrar_id", "date", "shift"]]
@@ -82,6 +83,7 @@ def pipeline_roster(
         "mode": "pipeline",
         "budget_s": limit,
         "lookahead": args.lookahead,
+        "roster_period": args.roster_period,
         "seconds": round(seconds, 1),
         "status": "FEASIBLE",
         "week_gaps": [None if g is None else round(g, 3) for g in gaps],
@@ -103,7 +105,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument(
-        "--lookahead", type=int, default=1, help="weeks solved after each week (the pipeline's default: 1)"
+        "--roster-period",
+        type=int,
+        default=4,
+        help="roster periods: each week solved to its period's end (pipeline default 4; 0: --lookahead)",
+    )
+    parser.add_argument(
+        "--lookahead", type=int, default=1, help="with --roster-period 0: weeks solved after each week"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -30,6 +30,19 @@ def week_monday(key: str | dt.date) -> dt.date:
     return day
 
 
+def lookahead_for(
+    week_start: dt.date, first_week: dt.date, lookahead_weeks: int, roster_period_weeks: int
+) -> int:
+    """Weeks solved after `week_start`. With roster periods of `roster_period_weeks` weeks counted
+    from `first_week`, the weeks to the end of the week's period, so that the last solve of a
+    period ends where the period is judged and fairness is balanced there (its bands hold at the
+    period's end, not a week beyond it); else the fixed `lookahead_weeks`."""
+    if roster_period_weeks <= 0:
+        return lookahead_weeks
+    index = (week_start - first_week).days // 7
+    return roster_period_weeks - 1 - index % roster_period_weeks
+
+
 def department_for_week(
     tables: dict[str, pd.DataFrame],
     week_start: dt.date,

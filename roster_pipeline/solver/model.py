@@ -91,6 +91,10 @@ class RosterModel:
         self.department = department
         self.exact = exact
         self.fairness_guide = False  # enforce each count measure's fairness band as a hard bound
+        # (deviation, band, largest |deviation|) of every registrar under a banded count measure
+        # (nights, weekends, public holidays), in thousandths: the banded search drives these
+        # inside their band.
+        self.fairness_bands: list[tuple[cp_model.IntVar, int, int]] = []
         self.pack = pack
         self.horizon = horizon
         self.diagnose = diagnose

@@ -157,6 +157,8 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     assert [str(d.date()) for d in pd.to_datetime(runs["week_start"])] == WEEKS
     assert (runs["hard_violations"] == 0).all() and runs["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
     assert runs["input_hash"].str.len().gt(0).all() and runs["rule_pack_version"].notna().all()
+    # the default 4-week roster periods from the first week: each week solved to its period's end
+    assert runs.sort_values("week_start")["lookahead_weeks"].tolist() == [3, 2, 1]
     ledger = snap["fairness_ledger"].sort_values(["registrar_id", "week_start"])
     for _, rows in ledger.groupby("registrar_id"):
         # cumulative counts grow by exactly each week's count

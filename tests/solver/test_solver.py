@@ -9,10 +9,10 @@ import pandas as pd
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import parse_pack
 from roster_pipeline.solver import SolveSettings, solve
-from roster_pipeline.solver.stages import _improve_deterministic, build_model, complete_hint
+from roster_pipeline.solver.stages import _banded_roster, _improve_deterministic, build_model, complete_hint
 from roster_pipeline.validator import validate_roster
 
-from factories import START, full_pack, horizon, random_department, shift_types
+from factories import FULL_PACK, START, full_pack, horizon, random_department, shift_types
 
 
 def _department(registrars: list[dict], cover: list[dict], leave: list[dict] | None = None) -> Department:
@@ -201,3 +201,27 @@ def _cost(proto, values: dict[int, int]) -> int:
     for ref, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         total += coef * (values[ref] if ref >= 0 else 1 - values[-ref - 1])
     return total
+
+
+def test_the_banded_search_repairs_a_roster_into_every_fairness_band() -> None:
+    """The fairness level starts from a roster with every registrar inside each band: repaired
+    from the first roster, judged here by the validator's own deviations."""
+    department = random_department(1, registrars=8, weeks=2)  # a department whose bands can all be met
+    pack = full_pack()
+    banded_rules = [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
+    unfair_pack = parse_pack(
+        {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
+    )
+    settings = SolveSettings(time_limit=5, workers=2, seed=0, deterministic=True)
+    start = solve(department, unfair_pack, horizon(2), settings)
+    before = validate_roster(department, pack, horizon(2), start.assignments)
+    outside = [rid for rid in banded_rules if max(map(abs, before.fairness[rid].deviations.values())) > 500]
+    assert outside, "the starting roster should leave someone outside a band"
+    roster = set(start.assignments.itertuples(index=False, name=None))
+    banded, spent = _banded_roster(build_model(department, pack, horizon(2)), roster, settings)
+    assert banded is not None and 0 < spent <= settings.time_limit
+    assignments = pd.DataFrame(sorted(banded), columns=["registrar_id", "date", "shift"])
+    after = validate_roster(department, pack, horizon(2), assignments)
+    assert after.hard_violations == 0
+    for rid in banded_rules:
+        assert max(map(abs, after.fairness[rid].deviations.values())) <= 500, rid

@@ -59,8 +59,11 @@ class SolverSettings(dg.ConfigurableResource):
 
     `deterministic` stops on deterministic time, so a re-run or backfill of a week reproduces the
     same roster. `first_week` is the Monday planning starts from (blank: the first partition); that
-    week uses the department's own history tables, later weeks the warehouse's. `lookahead_weeks`:
-    each week is solved with that many following weeks and only the week kept (planning.weekly)."""
+    week uses the department's own history tables, later weeks the warehouse's. `roster_period_weeks`:
+    roster periods of that many weeks from the first week; each week is solved with the weeks to
+    the end of its period and only the week kept, so fairness is balanced at each period's end
+    (planning.weekly.lookahead_for). With `roster_period_weeks` 0, each week is solved with
+    `lookahead_weeks` following weeks instead."""
 
     rule_pack: str = "au-vic"
     time_limit: float = 30.0
@@ -69,6 +72,7 @@ class SolverSettings(dg.ConfigurableResource):
     deterministic: bool = True
     first_week: str = ""
     lookahead_weeks: int = 1
+    roster_period_weeks: int = 4
 
 
 def _env(name: str, default: str) -> str:
@@ -88,5 +92,6 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
             deterministic=_env("ROSTER_DETERMINISTIC", "1") not in ("0", "false", "no"),
             first_week=_env("ROSTER_FIRST_WEEK", ""),
             lookahead_weeks=int(_env("ROSTER_LOOKAHEAD_WEEKS", "1")),
+            roster_period_weeks=int(_env("ROSTER_PERIOD_WEEKS", "4")),
         ),
     }

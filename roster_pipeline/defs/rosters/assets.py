@@ -26,7 +26,13 @@ from roster_pipeline.defs.common.partitions import (
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
 from roster_pipeline.defs.common.resources import DepartmentSource, SolverSettings, WarehouseResource
 from roster_pipeline.defs.rosters import dashboard, quality
-from roster_pipeline.planning.weekly import department_for_week, earlier_weeks, plan_week, week_monday
+from roster_pipeline.planning.weekly import (
+    department_for_week,
+    earlier_weeks,
+    lookahead_for,
+    plan_week,
+    week_monday,
+)
 from roster_pipeline.solver import SolveSettings
 
 INGEST_TABLES = ("registrars", "shift_types", "cover", "leave", "preferences", "training", "partners")
@@ -195,7 +201,8 @@ def weekly_roster(
         leave[name] = tables["leave"]
         planned[name] = []
         for week in weeks:
-            plan = _plan(context, wh, name, tables, week, first, pack, settings, solver.lookahead_weeks)
+            lookahead = lookahead_for(week, first, solver.lookahead_weeks, solver.roster_period_weeks)
+            plan = _plan(context, wh, name, tables, week, first, pack, settings, lookahead)
             plans.append(plan)
             owners.append(name)
             planned[name].append(week)

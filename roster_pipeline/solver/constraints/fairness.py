@@ -54,10 +54,12 @@ def post_fairness(m: RosterModel, rule: Rule) -> None:
         low, high = balance - share * total_top, balance + 1000 * top
         dev = m.model.NewIntVar(low, high, f"dev[{rule.id},{rid}]")
         m.model.Add(dev == balance + 1000 * count - share * total)
-        if m.fairness_guide and measure != "hours":
+        if measure != "hours":
             guide = round(exact(rule.params.get("band", 0.5)) * 1000)
-            m.model.Add(dev <= guide)
-            m.model.Add(dev >= -guide)
+            m.fairness_bands.append((dev, guide, max(abs(low), abs(high))))
+            if m.fairness_guide:
+                m.model.Add(dev <= guide)
+                m.model.Add(dev >= -guide)
         devs.append((dev, low, high))
     _post_fairness_penalty(m, rule, devs, divisor)
 
