@@ -212,6 +212,19 @@ def apply_events(
     return applied
 
 
+def department_as_of_events(
+    department: Department, horizon: Horizon, current: dict[tuple[str, dt.date], str], now: dt.datetime
+) -> Department:
+    """The department as the events reported by `now` leave it on `horizon`'s dates (a sick day is
+    approved leave, extra cover raises the minimum): what a version of those dates is judged against."""
+    mine = [
+        e
+        for e in department_events(department)
+        if e.reported_at <= now and e.end >= horizon.start and e.start <= horizon.end
+    ]
+    return apply_events(department, horizon, mine, current).department if mine else department
+
+
 def _leave_row(event: Event, days: list[dt.date]) -> dict[str, object]:
     return {
         "registrar_id": event.registrar_id, "start": days[0], "end": days[-1],

@@ -25,6 +25,7 @@ from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.living import audit
+from roster_pipeline.living.events import department_as_of_events
 from roster_pipeline.validator import validate_roster
 
 STATES = ("draft", "approved", "published", "archived")
@@ -239,11 +240,17 @@ def publish(
     pack: RulePack,
 ) -> PublishOutcome:
     """Publish an approved version if the validator finds no hard violation and every cover
-    minimum met, within the pack's notice policy; its published parent is archived (superseded)."""
+    minimum met, within the pack's notice policy; its published parent is archived (superseded).
+    The version is judged against the department as the events reported by `now` leave it (a
+    registrar off sick is on leave those days: contract hours pro rata over the days left)."""
     version = get_version(wh, version_id)
     if version.state != "approved":
         raise VersionError(f"{version_id} is {version.state}: only an approved version can be published")
-    report = validate_roster(department, pack, version.horizon, assignments(wh, version_id))
+    rows = assignments(wh, version_id)
+    before = assignments(wh, version.parent_id) if version.parent_id else rows
+    current = {(r, d): s for r, d, s in roster_rows(before).itertuples(index=False)}
+    judged = department_as_of_events(department, version.horizon, current, now)
+    report = validate_roster(judged, pack, version.horizon, rows)
     hard = [v.message for v in report.violations if v.hard]
     cover = [
         v.message

@@ -134,12 +134,13 @@ def plan_week(
     solved alone.
     """
     week = Horizon(week_start, 1)
-    result = None
+    result, used = None, 0
     if lookahead_weeks > 0:
         longer = Horizon(week_start, 1 + lookahead_weeks)
         ahead = solve(department, pack, longer, replace(settings, period_weeks=1))
         if ahead.feasible:
             result = replace(ahead, assignments=_within(ahead.assignments, week))
+            used = lookahead_weeks
     if result is None:
         result = solve(department, pack, week, settings)
     report = validate_roster(department, pack, week, result.assignments) if result.feasible else None
@@ -150,7 +151,7 @@ def plan_week(
         frames["rule_violations"] = report.to_frame()
         frames["fairness_ledger"] = ledger_rows(department, pack, week, frames["roster_assignments"], report)
         frames["cover_status"] = cover_rows(department, week, frames["roster_assignments"])
-    frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id, lookahead_weeks)])
+    frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id, used)])
     return WeekPlan(week_start, result, report, frames)
 
 
@@ -189,7 +190,7 @@ def _solve_row(
         "workers": int(result.settings.workers),
         "time_limit": float(result.settings.time_limit),
         "deterministic": bool(result.settings.deterministic),
-        "lookahead_weeks": int(lookahead_weeks) if result.settings.period_weeks else 0,
+        "lookahead_weeks": int(lookahead_weeks),  # the weeks solved after this one (0: alone)
         "input_hash": result.input_hash,
         "rule_pack": result.rule_pack,
         "rule_pack_version": result.rule_pack_version,

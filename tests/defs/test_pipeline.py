@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent
 WEEKS = ["2026-10-05", "2026-10-12", "2026-10-19"]
 DEPARTMENT = "sample"  # the sample's folder name: partitions are department|week
 TIME_LIMIT = 0.5
+PERIOD_WEEKS = 2  # roster periods of 2 weeks: at 0.5 s a week a 2-week solve finds a roster, 3 weeks not
 JOB = "weekly_roster_job"
 VOLATILE = ("run_id", "seconds")  # solve_runs columns that differ between identical runs
 
@@ -57,7 +58,12 @@ def _resources(department: Path, database: Path) -> dict:
         "department": DepartmentSource(path=str(department)),
         "warehouse": WarehouseResource(duckdb_path=str(database)),
         "solver": SolverSettings(
-            time_limit=TIME_LIMIT, workers=1, seed=0, deterministic=True, first_week=WEEKS[0]
+            time_limit=TIME_LIMIT,
+            workers=1,
+            seed=0,
+            deterministic=True,
+            first_week=WEEKS[0],
+            roster_period_weeks=PERIOD_WEEKS,
         ),
     }
 
@@ -74,6 +80,7 @@ def _env(department: Path, database: Path, home: Path) -> dict[str, str]:
         "ROSTER_SEED": "0",
         "ROSTER_DETERMINISTIC": "1",
         "ROSTER_FIRST_WEEK": WEEKS[0],
+        "ROSTER_PERIOD_WEEKS": str(PERIOD_WEEKS),
     }
 
 
@@ -157,8 +164,8 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     assert [str(d.date()) for d in pd.to_datetime(runs["week_start"])] == WEEKS
     assert (runs["hard_violations"] == 0).all() and runs["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
     assert runs["input_hash"].str.len().gt(0).all() and runs["rule_pack_version"].notna().all()
-    # the default 4-week roster periods from the first week: each week solved to its period's end
-    assert runs.sort_values("week_start")["lookahead_weeks"].tolist() == [3, 2, 1]
+    # 2-week roster periods from the first week: each week solved to its period's end
+    assert runs.sort_values("week_start")["lookahead_weeks"].tolist() == [1, 0, 1]
     ledger = snap["fairness_ledger"].sort_values(["registrar_id", "week_start"])
     for _, rows in ledger.groupby("registrar_id"):
         # cumulative counts grow by exactly each week's count

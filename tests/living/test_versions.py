@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from roster_pipeline.cli import main
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.core.rules import load_pack
+from roster_pipeline.core.rules import Rule, load_pack
 from roster_pipeline.core.warehouse import (
     AppendOnlyError,
     DuckDBWarehouse,
@@ -239,3 +240,33 @@ def test_cli_publish_versions_diff(
     assert after.keys() == before.keys()
     for table, rows in before.items():  # nothing written
         pd.testing.assert_frame_equal(after[table], rows)
+
+
+def test_publish_judges_against_the_events_reported_by_then(tmp_path: Path) -> None:
+    # R2 reports sick for Monday on 15 January: a version with R2 on Monday's day shift is refused
+    # after that (the sick day is approved leave), allowed before it; the amendment without R2 is not
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,type,registrar_id,start,end,shift,site,count,reported_at,note\n"
+        "E1,sick,R2,2027-02-01,2027-02-01,,,,2027-01-15 07:00,Migraine\n"
+    )
+    folder = tmp_path / "department"
+    shutil.copytree(CORPUS / "base", folder)
+    shutil.copy(events, folder / "events.csv")
+    department = load_department(folder)
+    leave = Rule("approved-leave", "approved_leave", hard=True, weight=0, params={})
+    pack = replace(PACK, rules=(*PACK.rules, leave))
+    for at, published in ((EARLY, True), (LATE, False)):
+        wh = DuckDBWarehouse(tmp_path / f"{at:%m%d}.duckdb")
+        create_version(wh, "corpus", BASE, HORIZON, ALICE, at)
+        approve(wh, "V0001", "bob", at)
+        outcome = publish(wh, "V0001", "bob", at, department, pack)
+        assert outcome.published is published, outcome.problems
+        if not published:
+            assert outcome.problems == [
+                "hard violation: R2 works D on 2027-02-01 during approved leave (approved-leave)"
+            ]
+    without = roster(("R1", "2027-02-01", "N"), ("R3", "2027-02-01", "D"), ("R3", "2027-02-02", "D"))
+    create_version(wh, "corpus", without, HORIZON, ALICE, LATE)
+    approve(wh, "V0002", "bob", LATE)
+    assert publish(wh, "V0002", "bob", LATE, department, pack).published

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
+from ortools.sat.python import cp_model
 
 from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import parse_pack
-from roster_pipeline.solver import SolveSettings, solve
+from roster_pipeline.solver import SolveSettings, solve, stages
+from roster_pipeline.solver.settings import cpsat_solver
 from roster_pipeline.solver.stages import _banded_roster, _improve_deterministic, build_model, complete_hint
 from roster_pipeline.validator import validate_roster
 
@@ -225,3 +228,20 @@ def test_the_banded_search_repairs_a_roster_into_every_fairness_band() -> None:
     assert after.hard_violations == 0
     for rid in banded_rules:
         assert max(map(abs, after.fairness[rid].deviations.values())) <= 500, rid
+
+
+def test_bands_that_cannot_hold_without_a_first_roster_are_not_the_rules_infeasibility(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the first-roster stage finds nothing in its time, the fairness level's banded model is
+    searched from nothing; its bands conflicting is no reason to report the rules infeasible: the
+    unguided stage finds the roster."""
+    department = random_department(3, registrars=8, weeks=2)  # its bands cannot all hold
+    pack = full_pack()
+    settings = SolveSettings(time_limit=5, workers=1, seed=0, deterministic=True)
+    guided = build_model(department, pack, horizon(2), fairness_guide=True)
+    assert cpsat_solver(settings).Solve(guided.model) == cp_model.INFEASIBLE
+    monkeypatch.setattr(stages, "_first_roster", lambda *args: ("UNKNOWN", [], None))  # a time-out
+    result = solve(department, pack, horizon(2), settings)
+    assert result.status in ("OPTIMAL", "FEASIBLE") and result.diagnosis == []
+    assert validate_roster(department, pack, horizon(2), result.assignments).hard_violations == 0
