@@ -355,8 +355,8 @@ def cli_backfill(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "-m",
         "roster_pipeline.definitions",
         "--select",
-        # the dashboard runs one week per run (per-week metadata); job lines are yearly
-        "not group:dashboards and not group:joblines and not group:repairs",
+        # the weekly job's assets, the dashboard included (job lines are yearly)
+        "not group:joblines and not group:repairs",
         "--partition-range",
         f"{DEPARTMENT}|{WEEKS[0]}...{DEPARTMENT}|{WEEKS[-1]}",
     ]
@@ -392,6 +392,36 @@ def test_cli_backfill_matches_week_by_week_and_is_repeatable(cli_backfill: dict,
         "V0002",
         "V0003",
     ]  # the repeated backfill recorded no new version
+
+
+def _latest_metadata(home: Path, asset: str) -> dict[str, dict]:
+    """Partition -> metadata of `asset`'s latest materialisation per partition in the instance at `home`."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        records = instance.fetch_materializations(dg.AssetKey(asset), limit=1000).records
+    latest: dict[str, dict] = {}
+    for record in sorted(records, key=lambda r: r.storage_id):
+        event = record.asset_materialization
+        latest[str(event.partition)] = {k: v.value for k, v in event.metadata.items()}
+    return latest
+
+
+def test_a_range_run_records_each_weeks_own_numbers(cli_backfill: dict, week_by_week: dict) -> None:
+    """One run plans three weeks; each week's roster and dashboard materialisation carries that
+    week's own solve and fairness numbers, as the week-by-week runs recorded them."""
+    roster = _latest_metadata(cli_backfill["home"], "weekly_roster")
+    board = _latest_metadata(cli_backfill["home"], "fairness_dashboard")
+    runs = _table(cli_backfill["database"], "SELECT * FROM solve_runs")
+    runs = runs.set_index(pd.to_datetime(runs["week_start"]).dt.date.astype(str))
+    for week, single in zip(WEEKS, week_by_week["results"], strict=True):
+        key = f"{DEPARTMENT}|{week}"
+        assert roster[key]["input_hash"] == runs.loc[week, "input_hash"]
+        assert roster[key]["objective"] == pytest.approx(runs.loc[week, "objective"])
+        alone = single.asset_materializations_for_node("fairness_dashboard")[0].metadata
+        alone = {k: v.value for k, v in alone.items()}
+        for name in ("week", "nights_spread", "weekends_spread", "hours_spread", "gini_hours", "objective"):
+            assert board[key].get(name) == alone.get(name), (week, name)
+        assert board[key]["week"] == week
+    assert len({roster[f"{DEPARTMENT}|{w}"]["input_hash"] for w in WEEKS}) == len(WEEKS)
 
 
 def _postgres_snapshot(url: str) -> dict[str, pd.DataFrame]:

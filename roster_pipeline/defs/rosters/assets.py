@@ -19,8 +19,8 @@ from roster_pipeline.defs.common.partitions import (
     PREVIOUS_WEEK,
     SINGLE_RUN,
     by_department,
-    department_week,
     department_weeks,
+    partition_key,
     weekly_partitions,
 )
 from roster_pipeline.defs.common.pools import WAREHOUSE_POOL
@@ -208,7 +208,6 @@ def weekly_roster(
             planned[name].append(week)
             if not plan.ok:
                 break  # the check below fails the run; later weeks must not be planned on this one
-    last = plans[-1]
     hard = sum(max(0, p.hard_violations) for p in plans)
     cover = pd.concat([p.frames["cover_status"] for p in plans if "cover_status" in p.frames])
     short = cover[cover["assigned"] < cover["min"]]
@@ -228,30 +227,25 @@ def weekly_roster(
             for owner, p in zip(owners, plans, strict=True)
         ]
     )
-    summary_row = last.result.summary()
+    for owner, plan in zip(owners, plans, strict=True):  # each week's materialisation: its own solve
+        context.add_asset_metadata(_week_metadata(plan), partition_key=partition_key(owner, plan.week_start))
     metadata = {
         "weeks": dg.MetadataValue.md(summary.to_markdown(index=False)),
-        "status": str(last.result.status),
-        "objective": float(last.result.objective or 0.0),
-        "bound": float(last.result.bound or 0.0),
-        "gap": float(last.result.gap or 0.0),
-        "solve_seconds": float(solve_seconds),
+        "range_solve_seconds": float(solve_seconds),
         "asset_seconds": float(time.monotonic() - started),
-        "seed": int(summary_row["seed"]),
-        "deterministic": bool(summary_row["deterministic"]),
-        "lookahead_weeks": int(last.frames["solve_runs"]["lookahead_weeks"].iloc[0]),
-        "input_hash": str(summary_row["input_hash"]),
-        "rule_pack": f"{summary_row['rule_pack']} {summary_row['rule_pack_version']}",
-        "hard_violations": int(hard),
-        "dagster/row_count": int(sum(len(p.frames.get("roster_assignments", [])) for p in plans)),
+        "range_hard_violations": int(hard),
     }
     return dg.MaterializeResult(
         metadata=metadata,
         check_results=[
             dg.AssetCheckResult(
                 check_name=NO_HARD_VIOLATIONS,
-                passed=bool(hard == 0 and len(plans) == len(weeks)),
-                metadata={"hard_violations": int(hard), "weeks_planned": len(plans), "weeks": len(weeks)},
+                passed=bool(hard == 0 and len(plans) == len(context.partition_keys)),
+                metadata={
+                    "hard_violations": int(hard),
+                    "weeks_planned": len(plans),
+                    "weeks": len(context.partition_keys),
+                },
                 description=None
                 if hard == 0
                 else "\n".join(
@@ -270,6 +264,25 @@ def weekly_roster(
             *quality.roster_checks(wh, {name: (weeks, leave[name]) for name, weeks in planned.items()}),
         ],
     )
+
+
+def _week_metadata(plan) -> dict:
+    """One planned week's solve as its materialisation's metadata (how to reproduce it, how good it is)."""
+    row = plan.result.summary()
+    return {
+        "status": str(row["status"]),
+        "objective": float(row["objective"] or 0.0),
+        "bound": float(row["bound"] or 0.0),
+        "gap": float(row["gap"] or 0.0),
+        "solve_seconds": float(row["seconds"]),
+        "seed": int(row["seed"]),
+        "deterministic": bool(row["deterministic"]),
+        "lookahead_weeks": int(plan.frames["solve_runs"]["lookahead_weeks"].iloc[0]),
+        "input_hash": str(row["input_hash"]),
+        "rule_pack": f"{row['rule_pack']} {row['rule_pack_version']}",
+        "hard_violations": int(max(0, plan.hard_violations)),
+        "dagster/row_count": int(len(plan.frames.get("roster_assignments", []))),
+    }
 
 
 def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, settings, lookahead: int):
@@ -297,15 +310,20 @@ def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, s
     group_name="dashboards",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
-    backfill_policy=dg.BackfillPolicy.multi_run(1),  # one week per run: per-week metadata and plots
+    backfill_policy=SINGLE_RUN,
     deps=[weekly_roster, "fairness_weekly", "fairness_cumulative", "fairness_spread_gini"],
     description="Managers' view of a week: per-registrar and cumulative fairness, the week's calendar "
-    "grid, and plotted numbers (spread, Gini, request satisfaction, hard violations, gap).",
+    "grid, and plotted numbers (spread, Gini, request satisfaction, hard violations, gap). A range of "
+    "weeks is one run; each week's materialisation carries its own numbers.",
 )
 def fairness_dashboard(
     context: dg.AssetExecutionContext, department: DepartmentSource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    name, week = department_week(context.partition_key)
-    registrars = validated_tables(department, name)["registrars"]
-    names = dict(zip(registrars["registrar_id"].astype(str), registrars["name"].astype(str), strict=True))
-    return dg.MaterializeResult(metadata=dashboard.week_metadata(warehouse.open(), name, week, names))
+    wh = warehouse.open()
+    for name, weeks in by_department(context.partition_keys).items():
+        registrars = validated_tables(department, name)["registrars"]
+        names = dict(zip(registrars["registrar_id"].astype(str), registrars["name"].astype(str), strict=True))
+        for week in weeks:
+            metadata = dashboard.week_metadata(wh, name, week, names)
+            context.add_asset_metadata(metadata, partition_key=partition_key(name, week))
+    return dg.MaterializeResult()
