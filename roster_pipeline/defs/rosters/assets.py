@@ -314,7 +314,7 @@ def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, s
     # One week per run, and so the weekly job's backfill policy (its assets' smallest) is one week per
     # run: Dagster's job backfills of a multi-partitioned job in ranges copy the first key's dimension
     # tags (dagster/partition/department, .../week) onto every range run, and each run then plans that
-    # one key (seen in session 15 through the UI's launchPartitionBackfill).
+    # one key (dagster-io/dagster#28861, open; seen here through the UI's launchPartitionBackfill).
     backfill_policy=dg.BackfillPolicy.multi_run(1),
     deps=[weekly_roster, "fairness_weekly", "fairness_cumulative", "fairness_spread_gini"],
     description="Managers' view of a week: per-registrar and cumulative fairness, the week's calendar "
