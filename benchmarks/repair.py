@@ -29,8 +29,8 @@ import pandas as pd
 from roster_pipeline.core.department_io import load_department
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import load_pack
-from roster_pipeline.living.events import Event
-from roster_pipeline.living.repair import RepairOutcome, RepairSettings, repair, roster_cells
+from roster_pipeline.living.events import Event, roster_cells
+from roster_pipeline.living.repair import RepairOutcome, RepairSettings, repair
 from roster_pipeline.validator import validate_roster
 
 SCENARIOS = (

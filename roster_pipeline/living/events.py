@@ -41,6 +41,7 @@ ONE_DAY = dt.timedelta(days=1)
 ABSENCES = ("sick", "unavailable")
 LEAVE_TYPE = {"sick": "sick", "unavailable": "other"}
 TRAINING_HOURS = ("08:00", "17:00")  # a training event without a shift: a working day's session
+Cell = tuple[str, dt.date]  # (registrar, day): a roster's cell
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,14 @@ class Applied:
     events: list[Event] = field(default_factory=list)
 
 
+def roster_cells(roster: pd.DataFrame) -> dict[Cell, str]:
+    """A roster's (registrar_id, date, shift) rows as (registrar, day) -> shift."""
+    return {
+        (str(r), as_date(d)): str(s)
+        for r, d, s in roster[["registrar_id", "date", "shift"]].itertuples(index=False)
+    }
+
+
 def started_before(department: Department, code: str | None, day: dt.date, now: dt.datetime) -> bool:
     """Whether `code` worked on `day` has started by `now` (an off day has nothing started)."""
     if code is None or code not in department.shift_types:
@@ -172,9 +181,7 @@ def started_before(department: Department, code: str | None, day: dt.date, now: 
     return department.shift_types[code].interval(day)[0] < now
 
 
-def open_days(
-    event: Event, horizon: Horizon, current: dict[tuple[str, dt.date], str], dept: Department
-) -> list[dt.date]:
+def open_days(event: Event, horizon: Horizon, current: dict[Cell, str], dept: Department) -> list[dt.date]:
     """The event's days that may still change when it is reported: inside the horizon, not before
     the day it was reported, and not a day whose shift the registrar had already started."""
     now = event.reported_at
@@ -187,7 +194,7 @@ def open_days(
 
 
 def apply_events(
-    department: Department, horizon: Horizon, events: Iterable[Event], current: dict[tuple[str, dt.date], str]
+    department: Department, horizon: Horizon, events: Iterable[Event], current: dict[Cell, str]
 ) -> Applied:
     """A copy of `department` with the events applied (the original is untouched); `current` is the
     published roster, (registrar, day) -> shift, which decides what had already started."""
@@ -213,7 +220,7 @@ def apply_events(
 
 
 def department_as_of_events(
-    department: Department, horizon: Horizon, current: dict[tuple[str, dt.date], str], now: dt.datetime
+    department: Department, horizon: Horizon, current: dict[Cell, str], now: dt.datetime
 ) -> Department:
     """The department as the events reported by `now` leave it on `horizon`'s dates (a sick day is
     approved leave, extra cover raises the minimum): what a version of those dates is judged against."""

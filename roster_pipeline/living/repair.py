@@ -25,15 +25,17 @@ from typing import Any
 
 import pandas as pd
 
-from roster_pipeline.core.domain import Department, Horizon, as_date
+from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.living.events import (
     ABSENCES,
     Applied,
+    Cell,
     Event,
     apply_events,
     open_days,
     public_absence,
+    roster_cells,
     started_before,
 )
 from roster_pipeline.living.recommend import recommend_cover
@@ -42,7 +44,6 @@ from roster_pipeline.solver.changes import ChangeRequest, ChangeSolution, solve_
 from roster_pipeline.validator import validate_roster
 from roster_pipeline.validator.report import ValidationReport
 
-Cell = tuple[str, dt.date]
 WINDOW_DAYS = 2  # days either side of an event's days that a repair may change first
 
 
@@ -143,13 +144,6 @@ class RepairOutcome:
             "batches": [b.__dict__ | {"reported_at": str(b.reported_at)} for b in self.batches],
             "changes": [c.as_dict() for c in self.changes],
         }
-
-
-def roster_cells(roster: pd.DataFrame) -> dict[Cell, str]:
-    return {
-        (str(r), as_date(d)): str(s)
-        for r, d, s in roster[["registrar_id", "date", "shift"]].itertuples(index=False)
-    }
 
 
 def frame(cells: Mapping[Cell, str]) -> pd.DataFrame:

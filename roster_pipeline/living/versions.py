@@ -25,7 +25,7 @@ from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.core.warehouse import Warehouse
 from roster_pipeline.living import audit
-from roster_pipeline.living.events import department_as_of_events
+from roster_pipeline.living.events import department_as_of_events, roster_cells
 from roster_pipeline.validator import validate_roster
 
 STATES = ("draft", "approved", "published", "archived")
@@ -248,8 +248,7 @@ def publish(
         raise VersionError(f"{version_id} is {version.state}: only an approved version can be published")
     rows = assignments(wh, version_id)
     before = assignments(wh, version.parent_id) if version.parent_id else rows
-    current = {(r, d): s for r, d, s in roster_rows(before).itertuples(index=False)}
-    judged = department_as_of_events(department, version.horizon, current, now)
+    judged = department_as_of_events(department, version.horizon, roster_cells(before), now)
     report = validate_roster(judged, pack, version.horizon, rows)
     hard = [v.message for v in report.violations if v.hard]
     cover = [
@@ -279,8 +278,8 @@ def publish(
 
 def diff_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> list[dict[str, object]]:
     """Per (registrar, date) whose shift differs: the shift before and after ('' = off)."""
-    old = {} if before is None else {(r, d): s for r, d, s in roster_rows(before).itertuples(index=False)}
-    new = {(r, d): s for r, d, s in roster_rows(after).itertuples(index=False)}
+    old = {} if before is None else roster_cells(before)
+    new = roster_cells(after)
     return [
         {"registrar_id": r, "date": d, "before": old.get((r, d), ""), "after": new.get((r, d), "")}
         for r, d in sorted(set(old) | set(new), key=lambda k: (k[1], k[0]))

@@ -208,10 +208,10 @@ def solve(
             status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns, first)
             if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
                 result.first_feasible_seconds = first.seconds
-        if status == "INFEASIBLE" and roster is None and guided:
-            carried = share  # the bands cannot all hold together: the unguided stage takes the time
-            continue
         if status == "INFEASIBLE" and roster is None:
+            if guided:
+                carried = share  # the bands cannot all hold together: the unguided stage takes the time
+                continue
             result.status = status
             remaining = max(5.0, settings.time_limit - (time.perf_counter() - began))
             precheck = precheck_cover(department, pack, horizon)
