@@ -160,6 +160,7 @@ def solve(
             stages = [] if too_big else [stage for stage in stages if stage is not warm_stage]
     guided_found = False
     carried = 0.0
+    closer: set | None = None  # the banded repair's best roster when it did not reach the bands
     for index, (stage_pack, share, capped, guided) in enumerate(stages):
         final = index == len(stages) - 1
         if guided_found and not guided and not final and stages[index - 1][0] == stage_pack:
@@ -173,6 +174,8 @@ def solve(
             period_weeks=settings.period_weeks,
         )
         if roster is not None:
+            if closer is not None:  # the repair's work is kept when this stage rates it better
+                roster, closer = _better_start(stage_model, [roster, closer], settings), None
             complete_hint(stage_model, roster, settings)
         banded_spent = 0.0
         if guided and roster is not None:
@@ -184,7 +187,7 @@ def solve(
                 caps=caps if capped else None,
                 period_weeks=settings.period_weeks,
             )
-            banded, banded_spent = _banded_roster(repair, roster, banding)
+            banded, banded_spent, closer = _banded_roster(repair, roster, banding)
             if banded is None:
                 carried = share * (1 - BANDED_SHARE)  # the guided stage's rest goes to the unguided one
                 continue
@@ -410,11 +413,12 @@ def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
 
 def _banded_roster(
     roster_model: RosterModel, roster: set, settings: SolveSettings
-) -> tuple[set | None, float]:
+) -> tuple[set | None, float, set | None]:
     """A roster with every registrar inside each fairness band, repaired from `roster` by CP-SAT's
     large-neighbourhood workers minimising the summed excess over the bands (the model's own
-    rules and caps hold throughout), and the time it took (deterministic seconds when the
-    settings are deterministic). None when the excess is not 0 within the time limit.
+    rules and caps hold throughout), the time it took (deterministic seconds when the settings
+    are deterministic), and the closest roster found. The first is None when the excess is not 0
+    within the time limit; the last is None when it is (or nothing was found).
 
     Searching for a banded roster from nothing took 14 deterministic s for week 1 of the
     45-registrar sample (2 weeks solved) and 9 s on two free-running workers for its 4 weeks;
@@ -428,15 +432,30 @@ def _banded_roster(
         excess.append(outside)
     roster_model.model.Minimize(sum(excess))
     if not excess or not complete_hint(roster_model, roster, settings):
-        return None, 0.0
+        return None, 0.0, None
     solver = cpsat_solver(settings)
     solver.parameters.use_lns_only = True
     status = solver.Solve(roster_model.model)
     spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
     spent = min(spent, settings.time_limit)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.ObjectiveValue() > 0:
-        return None, spent
-    return {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}, spent
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, spent, None
+    found = {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}
+    return (None, spent, found) if solver.ObjectiveValue() > 0 else (found, spent, None)
+
+
+def _better_start(roster_model: RosterModel, rosters: list[set], settings: SolveSettings) -> set:
+    """Of rosters that hold the model's rules and caps, the one its objective rates lowest (the
+    first on a tie)."""
+    best, lowest = rosters[0], None
+    for candidate in rosters:
+        exact = fix_roster(roster_model, candidate, settings)
+        if exact is None:
+            continue
+        value = sum(_value(exact, term) for term in roster_model.objective_terms())
+        if lowest is None or value < lowest:
+            best, lowest = candidate, value
+    return best
 
 
 def complete_hint(roster_model: RosterModel, hint: set, settings: SolveSettings) -> bool:

@@ -12,7 +12,13 @@ from roster_pipeline.core.domain import Department
 from roster_pipeline.core.rules import parse_pack
 from roster_pipeline.solver import SolveSettings, solve, stages
 from roster_pipeline.solver.settings import cpsat_solver
-from roster_pipeline.solver.stages import _banded_roster, _improve_deterministic, build_model, complete_hint
+from roster_pipeline.solver.stages import (
+    _banded_roster,
+    _better_start,
+    _improve_deterministic,
+    build_model,
+    complete_hint,
+)
 from roster_pipeline.validator import validate_roster
 
 from factories import FULL_PACK, START, full_pack, horizon, random_department, shift_types
@@ -206,28 +212,79 @@ def _cost(proto, values: dict[int, int]) -> int:
     return total
 
 
-def test_the_banded_search_repairs_a_roster_into_every_fairness_band() -> None:
-    """The fairness level starts from a roster with every registrar inside each band: repaired
-    from the first roster, judged here by the validator's own deviations."""
-    department = random_department(1, registrars=8, weeks=2)  # a department whose bands can all be met
+BANDING = SolveSettings(time_limit=5, workers=2, seed=0, deterministic=True)
+
+
+def _unfair_start(seed: int):
+    """A random 8-registrar department, the full pack, its banded fairness rules, and a roster
+    solved without the fairness rules (someone ends up outside a band)."""
+    department = random_department(seed, registrars=8, weeks=2)
     pack = full_pack()
     banded_rules = [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
     unfair_pack = parse_pack(
         {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
     )
-    settings = SolveSettings(time_limit=5, workers=2, seed=0, deterministic=True)
-    start = solve(department, unfair_pack, horizon(2), settings)
+    return department, pack, banded_rules, solve(department, unfair_pack, horizon(2), BANDING)
+
+
+def test_the_banded_search_repairs_a_roster_into_every_fairness_band() -> None:
+    """The fairness level starts from a roster with every registrar inside each band: repaired
+    from the first roster, judged here by the validator's own deviations."""
+    department, pack, banded_rules, start = _unfair_start(1)  # a department whose bands can all be met
     before = validate_roster(department, pack, horizon(2), start.assignments)
     outside = [rid for rid in banded_rules if max(map(abs, before.fairness[rid].deviations.values())) > 500]
     assert outside, "the starting roster should leave someone outside a band"
     roster = set(start.assignments.itertuples(index=False, name=None))
-    banded, spent = _banded_roster(build_model(department, pack, horizon(2)), roster, settings)
-    assert banded is not None and 0 < spent <= settings.time_limit
+    banded, spent, closer = _banded_roster(build_model(department, pack, horizon(2)), roster, BANDING)
+    assert banded is not None and closer is None and 0 < spent <= BANDING.time_limit
     assignments = pd.DataFrame(sorted(banded), columns=["registrar_id", "date", "shift"])
     after = validate_roster(department, pack, horizon(2), assignments)
     assert after.hard_violations == 0
     for rid in banded_rules:
         assert max(map(abs, after.fairness[rid].deviations.values())) <= 500, rid
+
+
+def _band_excess(report, rules: list[str], band: int = 500) -> int:
+    """How far registrars are outside the fairness bands, summed (the validator's deviations)."""
+    return sum(max(0, abs(d) - band) for rid in rules for d in report.fairness[rid].deviations.values())
+
+
+def test_a_banded_search_that_cannot_reach_the_bands_returns_its_closest_roster() -> None:
+    """Bands that cannot all hold: no banded roster, but the repair's closest roster, which keeps
+    every hard rule and is no further outside the bands than the roster it started from (judged by
+    the validator's deviations)."""
+    department, pack, banded_rules, start = _unfair_start(3)  # its bands cannot all hold
+    roster = set(start.assignments.itertuples(index=False, name=None))
+    banded, spent, closer = _banded_roster(build_model(department, pack, horizon(2)), roster, BANDING)
+    assert banded is None and closer is not None and 0 < spent <= BANDING.time_limit
+    before = validate_roster(department, pack, horizon(2), start.assignments)
+    after = validate_roster(department, pack, horizon(2), _frame(closer))
+    assert after.hard_violations == 0
+    assert 0 < _band_excess(after, banded_rules) <= _band_excess(before, banded_rules)
+
+
+def test_the_better_start_is_the_roster_the_validator_rates_lower() -> None:
+    """Of two rosters, the stage starts from the one with the lower objective, which is the
+    validator's soft penalty for a roster judged on the same rules; either order gives the same."""
+    department = random_department(1, registrars=8, weeks=2)
+    pack = full_pack()
+    unfair_pack = parse_pack(
+        {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
+    )
+    settings = SolveSettings(time_limit=5, workers=1, seed=0, deterministic=True)
+    fair = solve(department, pack, horizon(2), settings).assignments
+    unfair = solve(department, unfair_pack, horizon(2), settings).assignments
+    penalties = [validate_roster(department, pack, horizon(2), a).soft_penalty for a in (fair, unfair)]
+    assert penalties[0] != penalties[1]
+    lower = [fair, unfair][penalties.index(min(penalties))]
+    cells = [set(a.itertuples(index=False, name=None)) for a in (fair, unfair)]
+    model = build_model(department, pack, horizon(2))
+    assert _better_start(model, cells, settings) == set(lower.itertuples(index=False, name=None))
+    assert _better_start(model, cells[::-1], settings) == set(lower.itertuples(index=False, name=None))
+
+
+def _frame(cells: set) -> pd.DataFrame:
+    return pd.DataFrame(sorted(cells), columns=["registrar_id", "date", "shift"])
 
 
 def test_bands_that_cannot_hold_without_a_first_roster_are_not_the_rules_infeasibility(
