@@ -174,9 +174,10 @@ def solve(
             period_weeks=settings.period_weeks,
         )
         if roster is not None:
+            exact = None
             if closer is not None:  # the repair's work is kept when this stage rates it better
-                roster, closer = _better_start(stage_model, [roster, closer], settings), None
-            complete_hint(stage_model, roster, settings)
+                (roster, exact), closer = _better_start(stage_model, [roster, closer], settings), None
+            complete_hint(stage_model, roster, settings, exact)
         banded_spent = 0.0
         if guided and roster is not None:
             banding = replace(settings, time_limit=settings.time_limit * share * BANDED_SHARE)
@@ -444,23 +445,28 @@ def _banded_roster(
     return (None, spent, found) if solver.ObjectiveValue() > 0 else (found, spent, None)
 
 
-def _better_start(roster_model: RosterModel, rosters: list[set], settings: SolveSettings) -> set:
+def _better_start(
+    roster_model: RosterModel, rosters: list[set], settings: SolveSettings
+) -> tuple[set, cp_model.CpSolver | None]:
     """Of rosters that hold the model's rules and caps, the one its objective rates lowest (the
-    first on a tie)."""
-    best, lowest = rosters[0], None
+    first on a tie), with its fixed solve (`fix_roster`, for `complete_hint`; None when none held)."""
+    best, lowest, best_exact = rosters[0], None, None
     for candidate in rosters:
         exact = fix_roster(roster_model, candidate, settings)
         if exact is None:
             continue
         value = sum(_value(exact, term) for term in roster_model.objective_terms())
         if lowest is None or value < lowest:
-            best, lowest = candidate, value
-    return best
+            best, lowest, best_exact = candidate, value, exact
+    return best, best_exact
 
 
-def complete_hint(roster_model: RosterModel, hint: set, settings: SolveSettings) -> bool:
-    """Hint every variable: fix x to the warm roster and read the implied values."""
-    solver = fix_roster(roster_model, hint, settings)
+def complete_hint(
+    roster_model: RosterModel, hint: set, settings: SolveSettings, exact: cp_model.CpSolver | None = None
+) -> bool:
+    """Hint every variable: fix x to the warm roster and read the implied values (`exact`: that
+    fixed solve, `fix_roster`'s, when the caller has it already)."""
+    solver = exact or fix_roster(roster_model, hint, settings)
     if solver is None:
         return False
     for index in range(len(roster_model.model.Proto().variables)):
