@@ -20,7 +20,7 @@ from plain_nrp import solve_plain
 from roster_pipeline.nrp import BEST_KNOWN, evaluate_solution, gap_to_best, run_isolated
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nrp"
-DEFAULT_INSTANCES = [f"Instance{i}" for i in range(1, 7)]
+DEFAULT_INSTANCES = [f"Instance{i}" for i in range(1, 13)]
 
 
 def instance_path(folder: Path, name: str) -> Path:

@@ -15,6 +15,8 @@ import pandas as pd
 
 from roster_pipeline.nrp.score_parse import Benchmark, Employee, read_file, read_text
 
+# Best known objectives and proven lower bounds, from schedulingbenchmarks.org (7-12: Smet's IP
+# bounds and wssuite/NurseScheduler's benchmark/nrp.yml), as listed in shared/benchmarks/nrp/README.md.
 BEST_KNOWN = {
     "Instance1": 607,
     "Instance2": 828,
@@ -22,6 +24,12 @@ BEST_KNOWN = {
     "Instance4": 1716,
     "Instance5": 1143,
     "Instance6": 1950,
+    "Instance7": 1056,
+    "Instance8": 1300,
+    "Instance9": 439,
+    "Instance10": 4631,
+    "Instance11": 3443,
+    "Instance12": 4040,
 }
 LOWER_BOUND = {
     "Instance1": 607,
@@ -30,6 +38,12 @@ LOWER_BOUND = {
     "Instance4": 1716,
     "Instance5": 1141,
     "Instance6": 1949,
+    "Instance7": 1056,
+    "Instance8": 1300,
+    "Instance9": 439,
+    "Instance10": 4631,
+    "Instance11": 3443,
+    "Instance12": 4040,
 }
 HARD_RULES = {
     1: "at most one shift per day",
