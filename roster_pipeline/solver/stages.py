@@ -51,8 +51,14 @@ CPSAT_SHARE = 0.4
 # stage has time for many steps per roster variable; CP-SAT's own portfolio (first-solution
 # heuristics and LNS workers on the model presolved once) leads beyond this many roster
 # variables per second of the stage's budget (a 28-day NRP instance of 1,000 variables and 54 s:
-# 19 per s; a half-year of 60 staff and 12 shifts, 92,000 in 52 s: 1,770 per s).
-LNS_VARS_PER_SECOND = 200
+# 19 per s; a half-year of 60 staff and 12 shifts, 92,000 in 52 s: 1,770 per s). NRP Instances 7-9
+# (37-80 per s) gain from our search, 10 and 11 (91 and 131 per s) lose to CP-SAT's own.
+LNS_VARS_PER_SECOND = 100
+# The full-model worker of a last stage that is one CP-SAT solve on two workers: CP-SAT's own
+# choice is `default_lp`, whose LP leaves out constraints presolve turned into
+# clauses, so it proves next to nothing (NRP Instance 11: bound 2 against 3436 with `max_lp`, the
+# full LP relaxation, which the portfolio's background worker also uses).
+BOUND_WORKER = "max_lp"
 ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
 # Beyond this many registrar-day-shift combinations the whole-horizon model is not optimised (a
 # year of 150 registrars and 32 shift types is 1.7 million: building it takes minutes and CP-SAT
@@ -209,7 +215,10 @@ def solve(
         else:
             lns = roster is not None and final and lns_pays(stage_model, budget)
             first = _FirstSolution(began) if roster is None else None
-            status, roster_values, bound = _optimise(stage_model, settings, max(1.0, budget), lns, first)
+            bound_worker = final and not lns and not settings.deterministic
+            status, roster_values, bound = _optimise(
+                stage_model, settings, max(1.0, budget), lns, first, bound_worker
+            )
             if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
                 result.first_feasible_seconds = first.seconds
         if status == "INFEASIBLE" and roster is None:
@@ -308,12 +317,16 @@ def _optimise(
     budget: float,
     lns: bool,
     first: _FirstSolution | None = None,
+    bound_worker: bool = False,
 ) -> tuple[str, list[int], float | None]:
     """(status, best value of every model variable, bound) of one stage.
 
     With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
     side on two threads, or one after the other when the solve must be deterministic. `first`,
     when given, notes the time of the stage's first roster (a solve with no first-roster stage).
+    `bound_worker` makes the full-model worker of a one-solve stage on two workers the full LP
+    relaxation (`BOUND_WORKER`), for the bound (free-running solves only: the deterministic
+    stages keep CP-SAT's own choice, and so their recorded rosters).
     """
     if settings.deterministic and roster_model.model.Proto().solution_hint.vars:
         return _improve_deterministic(roster_model, settings, budget)
@@ -322,6 +335,8 @@ def _optimise(
         return portfolio.status, portfolio.values, portfolio.bound
     share = CPSAT_SHARE if lns else 1.0
     solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget * share)))
+    if bound_worker and settings.workers == 2:
+        solver.parameters.subsolvers.append(BOUND_WORKER)
     status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
     if status not in ("OPTIMAL", "FEASIBLE"):
         return status, [], None

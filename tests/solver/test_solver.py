@@ -301,3 +301,39 @@ def test_bands_that_cannot_hold_without_a_first_roster_are_not_the_rules_infeasi
     result = solve(department, pack, horizon(2), settings)
     assert result.status in ("OPTIMAL", "FEASIBLE") and result.diagnosis == []
     assert validate_roster(department, pack, horizon(2), result.assignments).hard_violations == 0
+
+
+def _full_workers(monkeypatch: pytest.MonkeyPatch, settings: SolveSettings) -> list[list[str]]:
+    """The full-model subsolvers asked of each CP-SAT solve of `solve`, forced to skip our LNS."""
+    asked: list[cp_model.CpSolver] = []
+
+    def recording(stage_settings: SolveSettings) -> cp_model.CpSolver:
+        asked.append(cpsat_solver(stage_settings))
+        return asked[-1]
+
+    monkeypatch.setattr(stages, "cpsat_solver", recording)
+    monkeypatch.setattr(stages, "LNS_VARS_PER_SECOND", 0)
+    department = random_department(5, registrars=5, weeks=1)
+    pack = parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
+    assert solve(department, pack, horizon(1), settings).feasible
+    return [list(solver.parameters.subsolvers) for solver in asked]
+
+
+def test_a_last_stage_of_one_solve_on_two_workers_bounds_with_the_full_lp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two free-running workers: the last stage's full-model worker is `max_lp`, the one whose LP
+    keeps the constraints presolve turned into clauses; earlier stages keep CP-SAT's choice."""
+    asked = _full_workers(monkeypatch, SolveSettings(time_limit=2, workers=2, seed=0))
+    assert asked.count([stages.BOUND_WORKER]) == 1
+    assert [] in asked  # the first-roster stage and the exact re-evaluations
+
+
+def test_deterministic_and_one_worker_solves_keep_cp_sats_own_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for settings in (
+        SolveSettings(time_limit=2, workers=2, seed=0, deterministic=True),
+        SolveSettings(time_limit=2, workers=1, seed=0),
+    ):
+        assert all(subsolvers == [] for subsolvers in _full_workers(monkeypatch, settings))
