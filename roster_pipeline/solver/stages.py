@@ -179,11 +179,12 @@ def solve(
             fairness_guide=guided,
             period_weeks=settings.period_weeks,
         )
+        hinted: set | None = None  # the complete hint of this stage, a roster that holds its model
         if roster is not None:
             exact = None
             if closer is not None:  # the repair's work is kept when this stage rates it better
                 (roster, exact), closer = _better_start(stage_model, [roster, closer], settings), None
-            complete_hint(stage_model, roster, settings, exact)
+            hinted = roster if complete_hint(stage_model, roster, settings, exact) else None
         banded_spent = 0.0
         if guided and roster is not None:
             banding = replace(settings, time_limit=settings.time_limit * share * BANDED_SHARE)
@@ -199,7 +200,7 @@ def solve(
                 carried = share * (1 - BANDED_SHARE)  # the guided stage's rest goes to the unguided one
                 continue
             stage_model.model.ClearHints()
-            complete_hint(stage_model, banded, settings)
+            hinted = banded if complete_hint(stage_model, banded, settings) else None
         spent = 0.0 if settings.deterministic else time.perf_counter() - began
         left = settings.time_limit - spent
         # Keep a little time back for the exact re-evaluation of the returned roster.
@@ -230,9 +231,17 @@ def solve(
             precheck = precheck_cover(department, pack, horizon)
             result.diagnosis = precheck or diagnose(department, pack, horizon, settings, remaining)
             break
+        found: set | None = None
         if status in ("OPTIMAL", "FEASIBLE"):
+            found = {k for k, v in stage_model.x.items() if roster_values[v.Index()]}
+        elif hinted is not None:
+            # No roster of its own in its time (on 120 registrars x 13 weeks the stage after a
+            # 124 s banded repair had 5 s, too few to load the model): the roster it was given
+            # holds its rules, caps and bands, so that is its result.
+            found, status = hinted, "FEASIBLE"
+        if found is not None:
             guided_found = guided
-            roster = {k for k, v in stage_model.x.items() if roster_values[v.Index()]}
+            roster = found
             if result.first_feasible_seconds is None:
                 result.first_feasible_seconds = time.perf_counter() - began
             result.status = status if final else "FEASIBLE"

@@ -337,3 +337,27 @@ def test_deterministic_and_one_worker_solves_keep_cp_sats_own_workers(
         SolveSettings(time_limit=2, workers=1, seed=0),
     ):
         assert all(subsolvers == [] for subsolvers in _full_workers(monkeypatch, settings))
+
+
+def test_a_stage_with_no_roster_of_its_own_in_its_time_keeps_the_banded_roster_it_was_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every optimising stage times out before a roster of its own (as on a large department): the
+    solve returns the banded repair's roster, inside every band, not the unbanded first roster."""
+    department = random_department(1, registrars=8, weeks=2)  # a department whose bands can all be met
+    pack = full_pack()
+    banded_rules = [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
+    repaired_from: list[set] = []
+
+    def recording_repair(model, roster, settings):
+        repaired_from.append(roster)
+        return _banded_roster(model, roster, settings)
+
+    monkeypatch.setattr(stages, "_banded_roster", recording_repair)
+    monkeypatch.setattr(stages, "_optimise", lambda *args, **kwargs: ("UNKNOWN", [], None))
+    result = solve(department, pack, horizon(2), BANDING)
+    assert result.feasible and len(repaired_from) == 1
+    first = validate_roster(department, pack, horizon(2), _frame(repaired_from[0]))
+    assert _band_excess(first, banded_rules) > 0, "the first roster should leave someone outside a band"
+    report = validate_roster(department, pack, horizon(2), result.assignments)
+    assert report.hard_violations == 0 and _band_excess(report, banded_rules) == 0
