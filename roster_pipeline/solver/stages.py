@@ -449,6 +449,8 @@ def _banded_roster(
     45-registrar sample (2 weeks solved) and 9 s on two free-running workers for its 4 weeks;
     repairing the first roster reached the band after 3.0 and 1.8 deterministic s.
     """
+    if not _hold_level(roster_model, roster, settings):
+        return None, 0.0, None
     excess = []
     for dev, band, largest in roster_model.fairness_bands:
         outside = roster_model.model.NewIntVar(0, largest, "")
@@ -467,6 +469,24 @@ def _banded_roster(
         return None, spent, None
     found = {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}
     return (None, spent, found) if solver.ObjectiveValue() > 0 else (found, spent, None)
+
+
+def _hold_level(roster_model: RosterModel, roster: set, settings: SolveSettings) -> bool:
+    """Cap every soft rule of the model's own level but fairness at its penalty in `roster`, so
+    the banded repair buys fairness with no rule its level weighs beside it (on the 45-registrar
+    sample an uncapped repair reached the bands by leaving 26 shifts under their cover target:
+    1,300 points where fairness weighs 20 or 30 a night). False when `roster` breaks the model."""
+    exact = fix_roster(roster_model, roster, settings)
+    if exact is None:
+        return False
+    soft = [r for r in roster_model.pack.rules if not r.hard]
+    level = max((r.priority for r in soft), default=0)
+    for rule in soft:
+        if rule.priority == level and rule.type != "fairness":
+            terms = roster_model.ledgers[rule.id].penalty
+            cap = sum(_value(exact, t) for t in terms)
+            roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+    return True
 
 
 def _better_start(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -260,6 +261,26 @@ def test_a_banded_search_that_cannot_reach_the_bands_returns_its_closest_roster(
     after = validate_roster(department, pack, horizon(2), _frame(closer))
     assert after.hard_violations == 0
     assert 0 < _band_excess(after, banded_rules) <= _band_excess(before, banded_rules)
+
+
+def test_the_banded_repair_makes_no_other_rule_of_its_level_worse() -> None:
+    """The fairness level's repair may not buy its bands with the rules its level weighs beside
+    fairness (cover targets, requests, requested leave): each keeps at most the penalty it had in
+    the roster the repair started from (judged by the validator). Uncapped, this repair left the
+    cover-target penalty at 1,566 against 860."""
+    department, pack, _, start = _unfair_start(1)
+    level = max(r.priority for r in pack.rules if r.type == "fairness")
+    stage_pack = replace(pack, rules=tuple(r for r in pack.rules if r.hard or r.priority <= level))
+    beside = [r.id for r in stage_pack.rules if not r.hard and r.priority == level and r.type != "fairness"]
+    assert "covt" in beside
+    roster = set(start.assignments.itertuples(index=False, name=None))
+    banded, _, closer = _banded_roster(build_model(department, stage_pack, horizon(2)), roster, BANDING)
+    before = validate_roster(department, pack, horizon(2), start.assignments).penalty_by_rule
+    after = validate_roster(department, pack, horizon(2), _frame(banded or closer))
+    assert after.hard_violations == 0
+    assert before["covt"] > 0
+    for rule_id in beside:
+        assert after.penalty_by_rule[rule_id] <= before[rule_id], rule_id
 
 
 def test_the_better_start_is_the_roster_the_validator_rates_lower() -> None:
