@@ -216,9 +216,8 @@ def solve(
         else:
             lns = roster is not None and final and lns_pays(stage_model, budget)
             first = _FirstSolution(began) if roster is None else None
-            bound_worker = final and not lns and not settings.deterministic
             status, roster_values, bound = _optimise(
-                stage_model, settings, max(1.0, budget), lns, first, bound_worker
+                stage_model, settings, max(1.0, budget), lns, first, final
             )
             if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
                 result.first_feasible_seconds = first.seconds
@@ -326,16 +325,16 @@ def _optimise(
     budget: float,
     lns: bool,
     first: _FirstSolution | None = None,
-    bound_worker: bool = False,
+    final: bool = False,
 ) -> tuple[str, list[int], float | None]:
     """(status, best value of every model variable, bound) of one stage.
 
     With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
     side on two threads, or one after the other when the solve must be deterministic. `first`,
     when given, notes the time of the stage's first roster (a solve with no first-roster stage).
-    `bound_worker` makes the full-model worker of a one-solve stage on two workers the full LP
-    relaxation (`BOUND_WORKER`), for the bound (free-running solves only: the deterministic
-    stages keep CP-SAT's own choice, and so their recorded rosters).
+    A `final` (last) stage that is one CP-SAT solve on two free-running workers gets the full LP
+    relaxation as its full-model worker (`BOUND_WORKER`), for the bound (deterministic stages keep
+    CP-SAT's own choice, and so their recorded rosters).
     """
     if settings.deterministic and roster_model.model.Proto().solution_hint.vars:
         return _improve_deterministic(roster_model, settings, budget)
@@ -344,7 +343,7 @@ def _optimise(
         return portfolio.status, portfolio.values, portfolio.bound
     share = CPSAT_SHARE if lns else 1.0
     solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget * share)))
-    if bound_worker and settings.workers == 2:
+    if final and not lns and settings.workers == 2 and not settings.deterministic:
         solver.parameters.subsolvers.append(BOUND_WORKER)
     status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
     if status not in ("OPTIMAL", "FEASIBLE"):

@@ -216,12 +216,17 @@ def _cost(proto, values: dict[int, int]) -> int:
 BANDING = SolveSettings(time_limit=5, workers=2, seed=0, deterministic=True)
 
 
+def _banded_rules(pack) -> list[str]:
+    """The pack's fairness rules whose measure has a band (every count measure, not hours)."""
+    return [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
+
+
 def _unfair_start(seed: int):
     """A random 8-registrar department, the full pack, its banded fairness rules, and a roster
     solved without the fairness rules (someone ends up outside a band)."""
     department = random_department(seed, registrars=8, weeks=2)
     pack = full_pack()
-    banded_rules = [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
+    banded_rules = _banded_rules(pack)
     unfair_pack = parse_pack(
         {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
     )
@@ -367,7 +372,7 @@ def test_a_stage_with_no_roster_of_its_own_in_its_time_keeps_the_banded_roster_i
     solve returns the banded repair's roster, inside every band, not the unbanded first roster."""
     department = random_department(1, registrars=8, weeks=2)  # a department whose bands can all be met
     pack = full_pack()
-    banded_rules = [r.id for r in pack.rules if r.type == "fairness" and r.params["measure"] != "hours"]
+    banded_rules = _banded_rules(pack)
     repaired_from: list[set] = []
 
     def recording_repair(model, roster, settings):
