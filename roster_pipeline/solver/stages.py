@@ -88,15 +88,25 @@ def build_model(
         post_rule(roster_model, rule)
     if diagnose:
         return roster_model
-    for rule_id, cap in (caps or {}).items():
-        terms = roster_model.ledgers[rule_id].penalty
-        roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+    post_caps(roster_model, caps or {})
     roster_model.model.Minimize(sum(t.coef * t.var for t in roster_model.objective_terms()))
     return roster_model
 
 
+def post_caps(roster_model: RosterModel, caps: dict[str, int]) -> None:
+    """Hold each named rule's penalty at most at its cap (rule id -> cap)."""
+    for rule_id, cap in caps.items():
+        terms = roster_model.ledgers[rule_id].penalty
+        roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+
+
 def _value(solver: cp_model.CpSolver, term: Term) -> int:
     return term.coef * (term.var if isinstance(term.var, int) else int(solver.Value(term.var)))
+
+
+def _penalties(roster_model: RosterModel, exact: cp_model.CpSolver, rules: list) -> dict[str, int]:
+    """Each rule's penalty in a fixed solve of `roster_model` (`fix_roster`'s), by rule id."""
+    return {r.id: sum(_value(exact, t) for t in roster_model.ledgers[r.id].penalty) for r in rules}
 
 
 def _assignments(roster: set) -> pd.DataFrame:
@@ -250,9 +260,8 @@ def solve(
             elif capped:
                 exact = fix_roster(stage_model, roster, settings)
                 level = max(r.priority for r in stage_pack.rules if not r.hard)
-                for rule in stage_pack.rules:
-                    if rule.priority == level and not rule.hard:
-                        caps[rule.id] = sum(_value(exact, t) for t in stage_model.ledgers[rule.id].penalty)
+                held = [r for r in stage_pack.rules if r.priority == level and not r.hard]
+                caps |= _penalties(stage_model, exact, held)
     if roster is not None:
         full = roster_model
         if full is None:
@@ -480,11 +489,8 @@ def _hold_level(roster_model: RosterModel, roster: set, settings: SolveSettings)
         return False
     soft = [r for r in roster_model.pack.rules if not r.hard]
     level = max((r.priority for r in soft), default=0)
-    for rule in soft:
-        if rule.priority == level and rule.type != "fairness":
-            terms = roster_model.ledgers[rule.id].penalty
-            cap = sum(_value(exact, t) for t in terms)
-            roster_model.model.Add(sum(t.coef * t.var for t in terms) <= cap)
+    held = [r for r in soft if r.priority == level and r.type != "fairness"]
+    post_caps(roster_model, _penalties(roster_model, exact, held))
     return True
 
 
