@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import NamedTuple
 
 import pandas as pd
 from ortools.sat.python import cp_model
@@ -160,6 +161,7 @@ def solve(
     roster: set | None = None
     roster_model: RosterModel | None = None
     caps: dict[str, int] = {}
+    charged = 0.0  # deterministic seconds the stages spent (a deterministic solve's clock)
     stages = solve_stages(pack)
     warm_stage = stages[0]
     size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
@@ -169,6 +171,7 @@ def solve(
         too_big = size > WHOLE_MODEL_LIMIT
         share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
         roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share, solve)
+        charged = settings.time_limit * share  # the windows spend their shares (deterministically)
         if roster is not None:
             result.first_feasible_seconds = time.perf_counter() - began
             result.status = "FEASIBLE"
@@ -206,12 +209,13 @@ def solve(
                 period_weeks=settings.period_weeks,
             )
             banded, banded_spent, closer = _banded_roster(repair, roster, banding)
+            charged += banded_spent
             if banded is None:
                 carried = share * (1 - BANDED_SHARE)  # the guided stage's rest goes to the unguided one
                 continue
             stage_model.model.ClearHints()
             hinted = banded if complete_hint(stage_model, banded, settings) else None
-        spent = 0.0 if settings.deterministic else time.perf_counter() - began
+        spent = charged if settings.deterministic else time.perf_counter() - began
         left = settings.time_limit - spent
         # Keep a little time back for the exact re-evaluation of the returned roster.
         budget = (
@@ -222,15 +226,15 @@ def solve(
         carried = 0.0
         if stages[index] is warm_stage:
             patience = min(left, settings.time_limit * WARM_START_PATIENCE)
-            status, roster_values, bound = _first_roster(stage_model, settings, max(1.0, budget), patience)
+            stage = _first_roster(stage_model, settings, max(1.0, budget), patience)
         else:
             lns = roster is not None and final and lns_pays(stage_model, budget)
             first = _FirstSolution(began) if roster is None else None
-            status, roster_values, bound = _optimise(
-                stage_model, settings, max(1.0, budget), lns, first, final
-            )
+            stage = _optimise(stage_model, settings, max(1.0, budget), lns, first, final)
             if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
                 result.first_feasible_seconds = first.seconds
+        status, roster_values, bound = stage.status, stage.values, stage.bound
+        charged += stage.spent
         if status == "INFEASIBLE" and roster is None:
             if guided:
                 carried = share  # the bands cannot all hold together: the unguided stage takes the time
@@ -271,9 +275,24 @@ def solve(
     return result
 
 
+class _Stage(NamedTuple):
+    """What one stage's search returns: status, the best value of every model variable, the
+    bound, and the time it spent (deterministic seconds when the settings are deterministic)."""
+
+    status: str
+    values: list[int]
+    bound: float | None
+    spent: float
+
+
+def _spent(solver: cp_model.CpSolver, settings: SolveSettings) -> float:
+    """The time a finished solve took: deterministic seconds when the settings are deterministic."""
+    return solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
+
+
 def _first_roster(
     roster_model: RosterModel, settings: SolveSettings, budget: float, patience: float
-) -> tuple[str, list[int], float | None]:
+) -> _Stage:
     """The warm-start stage: wait up to `patience` for a first roster, then optimise it for what
     is left of `budget` (a large window or year may need longer than its share to find one)."""
     solver = cpsat_solver(replace(settings, time_limit=max(1.0, max(budget, patience))))
@@ -285,20 +304,22 @@ def _first_roster(
     if len(roster_model.x) > PRESOLVE_FREE_FIRST_ROSTER:
         solver.parameters.cp_model_presolve = False
     status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    spent = _spent(solver, settings)
     if status not in ("OPTIMAL", "FEASIBLE"):
-        return status, [], None
+        return _Stage(status, [], None, spent)
     values = list(solver.ResponseProto().solution)
-    spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
     if status == "FEASIBLE" and budget - spent >= 1.0:
         set_hint(roster_model.model, values)
         if settings.deterministic:
-            return _improve_deterministic(roster_model, settings, budget - spent)
+            improved = _improve_deterministic(roster_model, settings, budget - spent)
+            return improved._replace(spent=spent + improved.spent)
         again = cpsat_solver(replace(settings, time_limit=budget - spent))
         improved = STATUS_NAMES[again.Solve(roster_model.model)]
+        spent += _spent(again, settings)
         if improved in ("OPTIMAL", "FEASIBLE"):
             values = list(again.ResponseProto().solution)
-            return improved, values, float(again.BestObjectiveBound())
-    return status, values, None
+            return _Stage(improved, values, float(again.BestObjectiveBound()), spent)
+    return _Stage(status, values, None, spent)
 
 
 def _warm_start_pays(stages: list, combinations: int, settings: SolveSettings) -> bool:
@@ -335,8 +356,8 @@ def _optimise(
     lns: bool,
     first: _FirstSolution | None = None,
     final: bool = False,
-) -> tuple[str, list[int], float | None]:
-    """(status, best value of every model variable, bound) of one stage.
+) -> _Stage:
+    """One stage's search: status, best value of every model variable, bound and time spent.
 
     With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
     side on two threads, or one after the other when the solve must be deterministic. `first`,
@@ -349,25 +370,24 @@ def _optimise(
         return _improve_deterministic(roster_model, settings, budget)
     if lns and not settings.deterministic and settings.workers >= 2:
         portfolio = solve_with_lns(roster_model, None, budget, settings)
-        return portfolio.status, portfolio.values, portfolio.bound
+        return _Stage(portfolio.status, portfolio.values, portfolio.bound, budget)
     share = CPSAT_SHARE if lns else 1.0
     solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget * share)))
     if final and not lns and settings.workers == 2 and not settings.deterministic:
         solver.parameters.subsolvers.append(BOUND_WORKER)
     status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
+    spent = _spent(solver, settings)
     if status not in ("OPTIMAL", "FEASIBLE"):
-        return status, [], None
+        return _Stage(status, [], None, spent)
     values = list(solver.ResponseProto().solution)
     if lns and status == "FEASIBLE":
         work = roster_model.model.Clone()
-        spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
         values, _ = improve(roster_model, work, values, budget - spent, settings)
-    return status, values, float(solver.BestObjectiveBound())
+        spent = budget
+    return _Stage(status, values, float(solver.BestObjectiveBound()), spent)
 
 
-def _improve_deterministic(
-    roster_model: RosterModel, settings: SolveSettings, budget: float
-) -> tuple[str, list[int], float | None]:
+def _improve_deterministic(roster_model: RosterModel, settings: SolveSettings, budget: float) -> _Stage:
     """A deterministic stage that starts from a roster (the model's complete hint): CP-SAT's
     large-neighbourhood workers alone, interleaved, on the model presolved once.
 
@@ -378,26 +398,29 @@ def _improve_deterministic(
     every run. On small models a short full solve comes first, for the bound and a proof of
     optimality (an INRC-II week of 5 nurses: 2 s instead of the whole minute).
     """
-    bound, left = None, budget
+    bound, left, spent = None, budget, 0.0
     if len(roster_model.x) <= PROOF_MAX_VARIABLES:
         proof = cpsat_solver(replace(settings, time_limit=max(0.5, budget * PROOF_SHARE)))
         status = STATUS_NAMES[proof.Solve(roster_model.model)]
+        spent = _spent(proof, settings)
         if status not in ("OPTIMAL", "FEASIBLE"):
-            return status, [], None
+            return _Stage(status, [], None, spent)
         values, bound = list(proof.ResponseProto().solution), float(proof.BestObjectiveBound())
-        left = budget - min(proof.ResponseProto().deterministic_time, budget * PROOF_SHARE)
+        left = budget - spent  # interleaved batches can overrun their limit: charge what was spent
         if status == "OPTIMAL" or left < 0.5:
-            return status, values, bound
+            return _Stage(status, values, bound, spent)
         set_hint(roster_model.model, values)
     solver = cpsat_solver(replace(settings, time_limit=left))
     solver.parameters.use_lns_only = True
     status = STATUS_NAMES[solver.Solve(roster_model.model)]
+    spent += _spent(solver, settings)
     if status in ("OPTIMAL", "FEASIBLE"):
         found = list(solver.ResponseProto().solution)
-        return "FEASIBLE", found, float(solver.BestObjectiveBound()) if bound is None else bound
+        bound = float(solver.BestObjectiveBound()) if bound is None else bound
+        return _Stage("FEASIBLE", found, bound, spent)
     if bound is None:
-        return status, [], None
-    return "FEASIBLE", values, bound
+        return _Stage(status, [], None, spent)
+    return _Stage("FEASIBLE", values, bound, spent)
 
 
 def _record_roster(

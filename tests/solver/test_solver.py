@@ -198,11 +198,33 @@ def test_a_deterministic_stage_improves_from_its_roster_and_repeats() -> None:
         assert complete_hint(model, roster, settings)
         proto = model.model.Proto()
         given = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
-        status, values, _ = _improve_deterministic(model, settings, budget=2.0)
-        assert status in ("OPTIMAL", "FEASIBLE")
-        assert _cost(proto, dict(enumerate(values))) <= _cost(proto, given)
-        runs.append(values)
+        stage = _improve_deterministic(model, settings, budget=2.0)
+        assert stage.status in ("OPTIMAL", "FEASIBLE")
+        assert _cost(proto, dict(enumerate(stage.values))) <= _cost(proto, given)
+        runs.append(stage.values)
     assert runs[0] == runs[1]
+
+
+def test_a_deterministic_solve_spends_its_time_limit_in_deterministic_seconds(monkeypatch) -> None:
+    """Every stage is charged the deterministic time it spent, so the last stage gets what the
+    others left, not the whole limit again (a pipeline week at 8 s spent 12.5)."""
+    spent: list[float] = []
+    solve_once = cp_model.CpSolver.solve
+
+    def counted(solver, model, callback=None):
+        status = solve_once(solver, model, callback)
+        spent.append(solver.response_proto.deterministic_time)
+        return status
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", counted)
+    monkeypatch.setattr(cp_model.CpSolver, "Solve", counted)
+    department = random_department(3, registrars=10, weeks=2)
+    settings = SolveSettings(time_limit=6, workers=2, seed=0, deterministic=True)
+    result = solve(department, full_pack(), horizon(2), settings)
+    assert result.feasible
+    assert len(spent) >= 4  # a first roster, two levels and the exact re-evaluation
+    # interleaved search checks its limit between batches, so a solve can overrun it a little
+    assert sum(spent) <= 1.15 * settings.time_limit
 
 
 def _cost(proto, values: dict[int, int]) -> int:
@@ -323,7 +345,8 @@ def test_bands_that_cannot_hold_without_a_first_roster_are_not_the_rules_infeasi
     settings = SolveSettings(time_limit=5, workers=1, seed=0, deterministic=True)
     guided = build_model(department, pack, horizon(2), fairness_guide=True)
     assert cpsat_solver(settings).Solve(guided.model) == cp_model.INFEASIBLE
-    monkeypatch.setattr(stages, "_first_roster", lambda *args: ("UNKNOWN", [], None))  # a time-out
+    timed_out = stages._Stage("UNKNOWN", [], None, 0.0)
+    monkeypatch.setattr(stages, "_first_roster", lambda *args: timed_out)
     result = solve(department, pack, horizon(2), settings)
     assert result.status in ("OPTIMAL", "FEASIBLE") and result.diagnosis == []
     assert validate_roster(department, pack, horizon(2), result.assignments).hard_violations == 0
@@ -380,7 +403,7 @@ def test_a_stage_with_no_roster_of_its_own_in_its_time_keeps_the_banded_roster_i
         return _banded_roster(model, roster, settings)
 
     monkeypatch.setattr(stages, "_banded_roster", recording_repair)
-    monkeypatch.setattr(stages, "_optimise", lambda *args, **kwargs: ("UNKNOWN", [], None))
+    monkeypatch.setattr(stages, "_optimise", lambda *args, **kwargs: stages._Stage("UNKNOWN", [], None, 0.0))
     result = solve(department, pack, horizon(2), BANDING)
     assert result.feasible and len(repaired_from) == 1
     first = validate_roster(department, pack, horizon(2), _frame(repaired_from[0]))
