@@ -53,6 +53,7 @@ class LnsStats:
     improvements: int = 0
     start_objective: int = 0
     objective: int = 0
+    spent: float = 0.0  # seconds the steps took (deterministic seconds when deterministic)
 
 
 def _objective(proto, values: list[int]) -> int:
@@ -242,7 +243,7 @@ def improve(
         else:
             spent = time.perf_counter() - began
     model.ClearHints()
-    stats.objective = best
+    stats.objective, stats.spent = best, spent
     LOGGER.info(
         "lns: %d steps, %d improvements, %d -> %d; %s",
         stats.steps,

@@ -382,8 +382,8 @@ def _optimise(
     values = list(solver.ResponseProto().solution)
     if lns and status == "FEASIBLE":
         work = roster_model.model.Clone()
-        values, _ = improve(roster_model, work, values, budget - spent, settings)
-        spent = budget
+        values, stats = improve(roster_model, work, values, budget - spent, settings)
+        spent += stats.spent
     return _Stage(status, values, float(solver.BestObjectiveBound()), spent)
 
 
@@ -494,8 +494,7 @@ def _banded_roster(
     solver = cpsat_solver(settings)
     solver.parameters.use_lns_only = True
     status = solver.Solve(roster_model.model)
-    spent = solver.ResponseProto().deterministic_time if settings.deterministic else solver.WallTime()
-    spent = min(spent, settings.time_limit)
+    spent = min(_spent(solver, settings), settings.time_limit)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, spent, None
     found = {key for key, var in roster_model.x.items() if solver.BooleanValue(var)}
