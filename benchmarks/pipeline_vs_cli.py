@@ -63,14 +63,16 @@ def pipeline_roster(
     settings = SolveSettings(time_limit=limit, workers=args.workers, seed=args.seed, deterministic=True)
     tables = dict(department.tables)
     earlier = pd.DataFrame(columns=["registrar_id", "date", "shift"])
-    ledger = None
+    ledger, ahead = None, None
     weeks, gaps = [], []
     began = time.perf_counter()
     for index in range(horizon.weeks):
         week = horizon.start + dt.timedelta(days=7 * index)
         department_week = department_for_week(tables, week, earlier, ledger)
         lookahead = lookahead_for(week, horizon.start, args.lookahead, args.roster_period)
-        plan = plan_week(department_week, pack, week, settings, lookahead_weeks=lookahead)
+        start = None if args.no_carry else ahead
+        plan = plan_week(department_week, pack, week, settings, lookahead_weeks=lookahead, start=start)
+        ahead = plan.ahead
         if not plan.ok:
             return {"mode": "pipeline", "budget_s": limit, "status": f"week {week}: {plan.result.status}"}
         rows = plan.frames["roster_assignments"][["registrar_id", "date", "shift"]]
@@ -112,6 +114,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--lookahead", type=int, default=1, help="with --roster-period 0: weeks solved after each week"
+    )
+    parser.add_argument(
+        "--no-carry",
+        action="store_true",
+        help="search each week from nothing (the pipeline starts it from the week before's lookahead roster)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -92,6 +92,16 @@ def earlier_weeks(wh: Any, department: str, week_start: dt.date) -> tuple[pd.Dat
     return history, ledger
 
 
+def lookahead_start(wh: Any, department: str, week_start: dt.date) -> pd.DataFrame | None:
+    """The roster the previous week's lookahead solve found for this week onwards (its
+    `lookahead_assignments`), in key order; None when it stored none."""
+    rows = wh.query(
+        "SELECT registrar_id, date, shift FROM lookahead_assignments WHERE department = ? AND week_start = ?",
+        [department, week_start - dt.timedelta(days=7)],
+    )
+    return None if rows.empty else _in_key_order(rows, ["date", "registrar_id", "shift"])
+
+
 def _in_key_order(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows in the order of their key, whatever order the warehouse returned them in: a table read
     back after a re-run may come in another physical order, and the week's input hash (and the
@@ -107,6 +117,8 @@ class WeekPlan:
     result: SolveResult
     report: ValidationReport | None
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the lookahead solve's roster of the weeks after this one: the next week's start
+    ahead: pd.DataFrame | None = None
 
     @property
     def hard_violations(self) -> int:
@@ -124,6 +136,7 @@ def plan_week(
     settings: SolveSettings,
     run_id: str = "",
     lookahead_weeks: int = 0,
+    start: pd.DataFrame | None = None,
 ) -> WeekPlan:
     """Solve one week, validate it with the independent validator and build the warehouse rows.
 
@@ -131,18 +144,20 @@ def plan_week(
     and requests shape this week's choices: a run or a weekend that would leave next week no legal
     roster is not chosen) and only the week is kept. Each week is held to the hours, contract and
     weekend limits it is judged by on its own. When the longer solve finds no roster, the week is
-    solved alone.
+    solved alone. `start` (the week before's `ahead` roster) is improved when it holds every hard
+    rule, instead of searching for a first roster.
     """
     week = Horizon(week_start, 1)
-    result, used = None, 0
+    result, used, later = None, 0, None
     if lookahead_weeks > 0:
         longer = Horizon(week_start, 1 + lookahead_weeks)
-        ahead = solve(department, pack, longer, replace(settings, period_weeks=1))
+        ahead = solve(department, pack, longer, replace(settings, period_weeks=1), start)
         if ahead.feasible:
             result = replace(ahead, assignments=_within(ahead.assignments, week))
             used = lookahead_weeks
+            later = _within(ahead.assignments, Horizon(week_start + dt.timedelta(days=7), lookahead_weeks))
     if result is None:
-        result = solve(department, pack, week, settings)
+        result = solve(department, pack, week, settings, start)
     report = validate_roster(department, pack, week, result.assignments) if result.feasible else None
     frames: dict[str, pd.DataFrame] = {}
     if report is not None:
@@ -151,8 +166,12 @@ def plan_week(
         frames["rule_violations"] = report.to_frame()
         frames["fairness_ledger"] = ledger_rows(department, pack, week, frames["roster_assignments"], report)
         frames["cover_status"] = cover_rows(department, week, frames["roster_assignments"])
+        if later is not None:
+            frames["lookahead_assignments"] = later[["registrar_id", "date", "shift"]].assign(
+                date=[as_date(d) for d in later["date"]]
+            )
     frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id, used)])
-    return WeekPlan(week_start, result, report, frames)
+    return WeekPlan(week_start, result, report, frames, later)
 
 
 def _within(assignments: pd.DataFrame, horizon: Horizon) -> pd.DataFrame:

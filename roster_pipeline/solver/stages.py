@@ -10,7 +10,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from roster_pipeline.core.cpsat import STATUS_NAMES, set_hint
-from roster_pipeline.core.domain import Department, Horizon, frame_hash
+from roster_pipeline.core.domain import Department, Horizon, as_date, frame_hash
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.diagnose import explain_core, precheck_cover
@@ -143,8 +143,13 @@ def solve(
     pack: RulePack,
     horizon: Horizon,
     settings: SolveSettings | None = None,
+    start: pd.DataFrame | None = None,
 ) -> SolveResult:
-    """Solve a roster; on infeasibility, diagnose which rules and inputs conflict."""
+    """Solve a roster; on infeasibility, diagnose which rules and inputs conflict.
+
+    `start` (registrar_id, date, shift rows) is a roster to improve instead of searching for a
+    first one, used when it holds every hard rule of the horizon (a week's roster from the
+    lookahead of the week before)."""
     settings = settings or SolveSettings()
     began = time.perf_counter()
     result = SolveResult(
@@ -154,7 +159,7 @@ def solve(
         seconds=0.0,
         assignments=pd.DataFrame(columns=["registrar_id", "date", "shift"]),
         settings=settings,
-        input_hash=frame_hash(department.tables),
+        input_hash=frame_hash(_inputs(department, start)),
         rule_pack=pack.id,
         rule_pack_version=pack.version,
     )
@@ -167,7 +172,13 @@ def solve(
     size = len(department.registrars) * len(horizon.days) * len(department.shift_types)
     if not _warm_start_pays(stages, size, settings):
         stages = stages[1:]
-    if horizon.weeks >= ROLLING_MIN_WEEKS:
+    if start is not None:
+        roster = _holding_start(department, warm_stage[0], horizon, start, settings)
+    if roster is not None:
+        result.first_feasible_seconds = time.perf_counter() - began
+        result.status = "FEASIBLE"
+        stages = [stage for stage in stages if stage is not warm_stage]
+    elif horizon.weeks >= ROLLING_MIN_WEEKS:
         too_big = size > WHOLE_MODEL_LIMIT
         share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
         roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share, solve)
@@ -273,6 +284,32 @@ def solve(
         _record_roster(result, full, pack, roster, settings)
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _inputs(department: Department, start: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """What a solve's result depends on besides its settings: the tables and the start roster."""
+    if start is None:
+        return dict(department.tables)
+    rows = pd.DataFrame(
+        sorted((as_date(d).isoformat(), str(r), str(c)) for r, d, c in _rows(start)),
+        columns=["date", "registrar_id", "shift"],
+    )
+    return dict(department.tables) | {"start": rows}
+
+
+def _rows(start: pd.DataFrame):
+    return start[["registrar_id", "date", "shift"]].itertuples(index=False)
+
+
+def _holding_start(
+    department: Department, pack: RulePack, horizon: Horizon, start: pd.DataFrame, settings: SolveSettings
+) -> set | None:
+    """The start roster's assignments on the horizon, or None when they break a hard rule."""
+    roster_model = build_model(department, pack, horizon, period_weeks=settings.period_weeks)
+    keys = {(str(r), as_date(d), str(c)) for r, d, c in _rows(start) if as_date(d) in horizon}
+    if not keys or not keys <= set(roster_model.x):
+        return None
+    return keys if fix_roster(roster_model, keys, settings) is not None else None
 
 
 class _Stage(NamedTuple):

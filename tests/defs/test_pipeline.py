@@ -26,7 +26,8 @@ from servers import free_port, new_database
 
 from data_contracts import validate_department
 from roster_pipeline.core.department_io import read_tables
-from roster_pipeline.core.domain import frame_hash
+from roster_pipeline.core.domain import Horizon, frame_hash
+from roster_pipeline.core.rules import load_pack
 from roster_pipeline.core.warehouse import FACT_TABLES, DuckDBWarehouse, open_warehouse
 from roster_pipeline.definitions import defs
 from roster_pipeline.defs.common.partitions import partition_key
@@ -35,6 +36,7 @@ from roster_pipeline.defs.rosters.schedules import weekly_planning_schedule
 from roster_pipeline.defs.sql_models.assets import referenced_tables
 from roster_pipeline.planning.sample import write_sample
 from roster_pipeline.planning.weekly import department_for_week
+from roster_pipeline.validator import validate_roster
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -186,6 +188,34 @@ def test_weeks_carry_history_and_ledger(week_by_week: dict) -> None:
     assert [checks[name] for name in names] == [True] * 5
     gx = next(e for e in last.get_asset_check_evaluations() if e.check_name == "gx_roster_week")
     assert gx.metadata["expectations"].value == 10 and gx.metadata["failed_expectations"].value == 0
+
+
+def test_a_week_starts_from_the_roster_looked_ahead_to(week_by_week: dict, sample: Path) -> None:
+    """A period's first week stores its lookahead solve's roster of the next week; that roster is
+    legal on the first week's roster, and the next week's own roster is no worse at the pack's first
+    level (cover targets, requests, leave, fairness), as the independent validator judges both."""
+    snap = week_by_week["snapshot"]
+    ahead = snap["lookahead_assignments"]
+    weeks = [dt.date.fromisoformat(w) for w in WEEKS]
+    stored = {d.date() for d in pd.to_datetime(ahead["week_start"])}
+    assert stored == {weeks[0], weeks[2]}  # 2-week periods: the second week looks nowhere ahead
+    first = ahead[pd.to_datetime(ahead["week_start"]).dt.date == weeks[0]]
+    offset = (pd.to_datetime(first["date"]) - pd.Timestamp(weeks[1])).dt.days
+    assert offset.between(0, 6).all()
+    assignments = snap["roster_assignments"]
+    dated = pd.to_datetime(assignments["week_start"]).dt.date
+    earlier = assignments[dated == weeks[0]][["registrar_id", "date", "shift"]]
+    department = department_for_week(validate_department(read_tables(sample)), weeks[1], earlier, None)
+    pack, week = load_pack("au-vic"), Horizon(weeks[1], 1)
+    looked_ahead = validate_roster(department, pack, week, first[["registrar_id", "date", "shift"]])
+    planned = validate_roster(department, pack, week, assignments[dated == weeks[1]])
+    assert looked_ahead.hard_violations == 0 and planned.hard_violations == 0
+    soft = [r for r in pack.rules if not r.hard]
+    level = min(r.priority for r in soft)
+    first_level = [r.id for r in soft if r.priority == level]
+    assert sum(planned.penalty_by_rule[r] for r in first_level) <= sum(
+        looked_ahead.penalty_by_rule[r] for r in first_level
+    )
 
 
 def _cells(frame: pd.DataFrame) -> set[tuple[str, str, str]]:

@@ -29,6 +29,15 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("end_at", "TIMESTAMP"),
         ("hours", "DOUBLE"),
     ],
+    # The lookahead solve's roster of the weeks after the week (provisional, never published): the
+    # next week's solve starts from it (planning.weekly.lookahead_start).
+    "lookahead_assignments": [
+        ("department", "VARCHAR"),
+        ("week_start", "DATE"),
+        ("registrar_id", "VARCHAR"),
+        ("date", "DATE"),
+        ("shift", "VARCHAR"),
+    ],
     "solve_runs": [
         ("department", "VARCHAR"),
         ("week_start", "DATE"),

@@ -31,6 +31,7 @@ from roster_pipeline.planning.weekly import (
     department_for_week,
     earlier_weeks,
     lookahead_for,
+    lookahead_start,
     plan_week,
     week_monday,
 )
@@ -290,7 +291,8 @@ def _plan(context, wh, name: str, tables, week: dt.date, first: dt.date, pack, s
     """Plan one department's week on the weeks before it and store it (a Failure when no roster)."""
     history, ledger = _previous_week(context, wh, name, week, first)
     department = department_for_week(tables, week, history, ledger)
-    plan = plan_week(department, pack, week, settings, context.run.run_id, lookahead)
+    start = lookahead_start(wh, name, week) if week > first else None
+    plan = plan_week(department, pack, week, settings, context.run.run_id, lookahead, start)
     counts = wh.replace_week(name, week, plan.frames)
     context.log.info(
         f"{name} week {week}: {plan.result.status}, hard violations {plan.hard_violations}, rows {counts}"
