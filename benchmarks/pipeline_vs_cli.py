@@ -72,9 +72,9 @@ def pipeline_roster(
         lookahead = lookahead_for(week, horizon.start, args.lookahead, args.roster_period)
         start = None if args.no_carry else ahead
         plan = plan_week(department_week, pack, week, settings, lookahead_weeks=lookahead, start=start)
-        ahead = plan.ahead
         if not plan.ok:
             return {"mode": "pipeline", "budget_s": limit, "status": f"week {week}: {plan.result.status}"}
+        ahead = plan.frames.get("lookahead_assignments")  # the next week's start
         rows = plan.frames["roster_assignments"][["registrar_id", "date", "shift"]]
         earlier = pd.concat([earlier, rows], ignore_index=True)
         ledger = plan.frames["fairness_ledger"]

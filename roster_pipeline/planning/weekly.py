@@ -117,8 +117,6 @@ class WeekPlan:
     result: SolveResult
     report: ValidationReport | None
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    # the lookahead solve's roster of the weeks after this one: the next week's start
-    ahead: pd.DataFrame | None = None
 
     @property
     def hard_violations(self) -> int:
@@ -144,7 +142,7 @@ def plan_week(
     and requests shape this week's choices: a run or a weekend that would leave next week no legal
     roster is not chosen) and only the week is kept. Each week is held to the hours, contract and
     weekend limits it is judged by on its own. When the longer solve finds no roster, the week is
-    solved alone. `start` (the week before's `ahead` roster) is improved when it holds every hard
+    solved alone. `start` (the week before's `lookahead_assignments`) is improved when it holds every hard
     rule, instead of searching for a first roster.
     """
     week = Horizon(week_start, 1)
@@ -171,7 +169,7 @@ def plan_week(
                 date=[as_date(d) for d in later["date"]]
             )
     frames["solve_runs"] = pd.DataFrame([_solve_row(result, report, run_id, used)])
-    return WeekPlan(week_start, result, report, frames, later)
+    return WeekPlan(week_start, result, report, frames)
 
 
 def _within(assignments: pd.DataFrame, horizon: Horizon) -> pd.DataFrame:
