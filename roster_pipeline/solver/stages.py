@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -297,7 +298,8 @@ def _inputs(department: Department, start: pd.DataFrame | None) -> dict[str, pd.
     return dict(department.tables) | {"start": rows}
 
 
-def _rows(start: pd.DataFrame):
+def _rows(start: pd.DataFrame) -> Iterator[tuple]:
+    """The start roster's (registrar_id, date, shift) rows."""
     return start[["registrar_id", "date", "shift"]].itertuples(index=False)
 
 
