@@ -1,7 +1,9 @@
 """How a run's steps execute, chosen by ROSTER_EXECUTOR when the definitions load:
 
 - `multiprocess` (the default): one process per step on this machine, at most ROSTER_MAX_CONCURRENT
-  (default 2, the cores here) at once;
+  (default 2, the cores here) at once, each forked from a server that has imported the code location
+  once per run (`forkserver`; Dagster's default `spawn` imports Dagster, OR-Tools and the definitions
+  again in every step's process);
 - `in_process`: every step in the run's own process (quickest for one small run);
 - `celery`: steps go to dagster-celery workers through a broker (Redis), ROSTER_CELERY_BROKER and
   ROSTER_CELERY_BACKEND naming it; the URLs stay in the environment (config holds only their names).
@@ -27,7 +29,9 @@ def executor_from_env(environ: Mapping[str, str] = os.environ) -> dg.ExecutorDef
         return dg.in_process_executor
     if kind == "multiprocess":
         limit = int(environ.get("ROSTER_MAX_CONCURRENT") or 2)
-        return dg.multiprocess_executor.configured({"max_concurrent": limit}, name="roster_multiprocess")
+        return dg.multiprocess_executor.configured(
+            {"max_concurrent": limit, "start_method": {"forkserver": {}}}, name="roster_multiprocess"
+        )
     if kind == "celery":
         # dagster-celery (with celery and kombu) is imported only where it is chosen: 0.06 s per run process
         from dagster_celery import celery_executor  # noqa: PLC0415
