@@ -299,7 +299,6 @@ def _inputs(department: Department, start: pd.DataFrame | None) -> dict[str, pd.
 
 
 def _rows(start: pd.DataFrame) -> Iterator[tuple]:
-    """The start roster's (registrar_id, date, shift) rows."""
     return start[["registrar_id", "date", "shift"]].itertuples(index=False)
 
 
