@@ -27,6 +27,8 @@ from roster_pipeline.solver.settings import SolveResult, SolveSettings, cpsat_so
 WARM_START_TYPES = ("cover_target",)
 WARM_START_SHARE = 0.1
 WARM_START_PATIENCE = 0.8  # the first roster may take up to this share of the time limit
+# Before a fairness-guided level the first roster is kept as found: the banded repair holds the
+# level's rules at their penalty in it, and one optimised for cover left no room (docs/solver.md).
 # Above this many roster variables the first roster is searched without CP-SAT's presolve: on a
 # 5-week window of 150 registrars presolve alone took 11 s, and feasibility jump then found a
 # roster in 9 s; without presolve the first roster came after 10 s in all.
@@ -238,7 +240,8 @@ def solve(
         carried = 0.0
         if stages[index] is warm_stage:
             patience = min(left, settings.time_limit * WARM_START_PATIENCE)
-            stage = _first_roster(stage_model, settings, max(1.0, budget), patience)
+            as_found = index + 1 < len(stages) and stages[index + 1][3]
+            stage = _first_roster(stage_model, settings, 0.0 if as_found else max(1.0, budget), patience)
         else:
             lns = roster is not None and final and lns_pays(stage_model, budget)
             first = _FirstSolution(began) if roster is None else None
@@ -512,11 +515,8 @@ def _banded_roster(
     large-neighbourhood workers minimising the summed excess over the bands (the model's own
     rules and caps hold throughout), the time it took (deterministic seconds when the settings
     are deterministic), and the closest roster found. The first is None when the excess is not 0
-    within the time limit; the last is None when it is (or nothing was found).
-
-    Searching for a banded roster from nothing took 14 deterministic s for week 1 of the
-    45-registrar sample (2 weeks solved) and 9 s on two free-running workers for its 4 weeks;
-    repairing the first roster reached the band after 3.0 and 1.8 deterministic s.
+    within the time limit; the last is None when it is (or nothing was found). Faster than a
+    search for a banded roster from nothing (docs/solver.md).
     """
     if not _hold_level(roster_model, roster, settings):
         return None, 0.0, None

@@ -410,3 +410,29 @@ def test_a_stage_with_no_roster_of_its_own_in_its_time_keeps_the_banded_roster_i
     assert _band_excess(first, banded_rules) > 0, "the first roster should leave someone outside a band"
     report = validate_roster(department, pack, horizon(2), result.assignments)
     assert report.hard_violations == 0 and _band_excess(report, banded_rules) == 0
+
+
+def _first_roster_budgets(monkeypatch: pytest.MonkeyPatch, pack) -> list[float]:
+    """The optimising budget `solve` gives its first-roster stage, for each call."""
+    budgets: list[float] = []
+    first_roster = stages._first_roster
+
+    def recording(model, settings, budget, patience):
+        budgets.append(budget)
+        return first_roster(model, settings, budget, patience)
+
+    monkeypatch.setattr(stages, "_first_roster", recording)
+    assert solve(random_department(1, registrars=8, weeks=2), pack, horizon(2), BANDING).feasible
+    return budgets
+
+
+def test_the_first_roster_is_kept_as_found_before_a_fairness_guided_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The banded repair holds its level's rules at their penalty in the first roster, so that
+    roster is not optimised for cover first (it left the repair no room); without fairness in the
+    pack the first roster still gets its stage's time."""
+    assert _first_roster_budgets(monkeypatch, full_pack()) == [0.0]
+    unguided = parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
+    budgets = _first_roster_budgets(monkeypatch, unguided)
+    assert len(budgets) == 1 and budgets[0] >= 1.0
