@@ -110,10 +110,13 @@ def test_feasible_solve_records_what_reproduces_it() -> None:
     assert report.penalty_by_rule == result.penalties and report.soft_penalty == result.objective
 
 
-def test_same_seed_same_roster() -> None:
-    from factories import FULL_PACK
+def _pack_without_fairness():
+    """The full test pack less its fairness rules (no fairness-guided level)."""
+    return parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
 
-    pack = parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
+
+def test_same_seed_same_roster() -> None:
+    pack = _pack_without_fairness()
     department = random_department(5, registrars=5, weeks=1)
     settings = SolveSettings(time_limit=2, workers=2, seed=3, deterministic=True)
     first = solve(department, pack, horizon(1), settings)
@@ -249,9 +252,7 @@ def _unfair_start(seed: int):
     department = random_department(seed, registrars=8, weeks=2)
     pack = full_pack()
     banded_rules = _banded_rules(pack)
-    unfair_pack = parse_pack(
-        {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
-    )
+    unfair_pack = _pack_without_fairness()
     return department, pack, banded_rules, solve(department, unfair_pack, horizon(2), BANDING)
 
 
@@ -315,9 +316,7 @@ def test_the_better_start_is_the_roster_the_validator_rates_lower() -> None:
     validator's soft penalty for a roster judged on the same rules; either order gives the same."""
     department = random_department(1, registrars=8, weeks=2)
     pack = full_pack()
-    unfair_pack = parse_pack(
-        {**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]}
-    )
+    unfair_pack = _pack_without_fairness()
     settings = SolveSettings(time_limit=5, workers=1, seed=0, deterministic=True)
     fair = solve(department, pack, horizon(2), settings).assignments
     unfair = solve(department, unfair_pack, horizon(2), settings).assignments
@@ -363,8 +362,7 @@ def _full_workers(monkeypatch: pytest.MonkeyPatch, settings: SolveSettings) -> l
     monkeypatch.setattr(stages, "cpsat_solver", recording)
     monkeypatch.setattr(stages, "LNS_VARS_PER_SECOND", 0)
     department = random_department(5, registrars=5, weeks=1)
-    pack = parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
-    assert solve(department, pack, horizon(1), settings).feasible
+    assert solve(department, _pack_without_fairness(), horizon(1), settings).feasible
     return [list(solver.parameters.subsolvers) for solver in asked]
 
 
@@ -433,6 +431,5 @@ def test_the_first_roster_is_kept_as_found_before_a_fairness_guided_level(
     roster is not optimised for cover first (it left the repair no room); without fairness in the
     pack the first roster still gets its stage's time."""
     assert _first_roster_budgets(monkeypatch, full_pack()) == [0.0]
-    unguided = parse_pack({**FULL_PACK, "rules": [r for r in FULL_PACK["rules"] if r["type"] != "fairness"]})
-    budgets = _first_roster_budgets(monkeypatch, unguided)
+    budgets = _first_roster_budgets(monkeypatch, _pack_without_fairness())
     assert len(budgets) == 1 and budgets[0] >= 1.0
