@@ -88,7 +88,8 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # the sign-in redirect, not the login page's own idle network
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
 
 
@@ -99,7 +100,8 @@ def _sign_in_by_keyboard(page: Page, base: str, username: str) -> None:
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
 
 
