@@ -1,10 +1,16 @@
-"""A backfill of 3 departments x 4 weeks through the daemon, on each warehouse engine.
+"""A backfill of 2 departments x 3 weeks through the daemon, on each warehouse engine.
 
 Postgres (production instance, parallel writers, a process per step): departments run side by side,
 each department's weeks in order. DuckDB (the embedded default with deploy/dagster.yaml): runs are
 serialised by the `roster/warehouse=duckdb` limit (each run's steps in the run's own process, as runs cannot
 overlap anyway). Either way every department week is stored exactly once, and running the same
-backfill again changes no row."""
+backfill again changes no row.
+
+Two departments are enough to see them side by side (or serialised), and three weeks cross a roster
+period (2 weeks here): the second week starts from the first week's stored lookahead, the third
+starts a new period. A run costs about 12 s here and twice that in CI (mostly the run process's
+start, contracts, checks and SQL models, not the 0.3 s solve), so the test keeps to 6 runs a
+backfill: 3 x 4 weeks took 30 of CI's 90 minutes."""
 
 from __future__ import annotations
 
@@ -26,8 +32,8 @@ from roster_pipeline.planning.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-DEPARTMENTS = ("cardio", "ed", "icu")
-WEEKS = ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26"]
+DEPARTMENTS = ("cardio", "icu")
+WEEKS = ["2026-10-05", "2026-10-12", "2026-10-19"]
 REGISTRARS = 14
 VOLATILE = ("run_id", "seconds")  # solve_runs columns that differ between identical runs
 
@@ -143,7 +149,7 @@ def _overlapping(records: list[dg.RunRecord]) -> int:
 
 
 @pytest.mark.parametrize("engine", ["postgres", "duckdb"])
-def test_a_backfill_of_three_departments_loses_nothing_and_reruns_identically(
+def test_a_backfill_of_two_departments_loses_nothing_and_reruns_identically(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     setup = _setup(engine, tmp_path, request)
