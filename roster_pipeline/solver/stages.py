@@ -578,9 +578,8 @@ def complete_hint(
     solver = exact or fix_roster(roster_model, hint, settings)
     if solver is None:
         return False
-    for index in range(len(roster_model.model.Proto().variables)):
-        var = roster_model.model.GetIntVarFromProtoIndex(index)
-        roster_model.model.AddHint(var, solver.Value(var))
+    # The fixed solve is of a clone with the model's variables (same indices) and no others.
+    set_hint(roster_model.model, list(solver.ResponseProto().solution))
     return True
 
 
