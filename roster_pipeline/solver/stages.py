@@ -15,7 +15,6 @@ from roster_pipeline.core.domain import Department, Horizon, as_date, frame_hash
 from roster_pipeline.core.rules import RulePack
 from roster_pipeline.solver.constraints import post_rule
 from roster_pipeline.solver.diagnose import explain_core, precheck_cover
-from roster_pipeline.solver.lns import improve, solve_with_lns
 from roster_pipeline.solver.model import RosterModel, Term
 from roster_pipeline.solver.rolling import ROLLING_MIN_WEEKS, rolling_roster
 from roster_pipeline.solver.settings import SolveResult, SolveSettings, cpsat_solver
@@ -48,20 +47,14 @@ PROOF_SHARE = 0.2
 PROOF_MAX_VARIABLES = 2_000
 FIRST_LEVEL_SHARE = 0.6  # of the time after the warm start, when there are several levels
 FINAL_RESERVE = 0.03
-# Optimising stages give CP-SAT this share of their time (first solutions, the bound), then
-# large-neighbourhood search the rest (solver/lns.py).
-CPSAT_SHARE = 0.4
-# Our LNS re-sends and re-presolves the whole model every step, so it pays only while the final
-# stage has time for many steps per roster variable; CP-SAT's own portfolio (first-solution
-# heuristics and LNS workers on the model presolved once) leads beyond this many roster
-# variables per second of the stage's budget (a 28-day NRP instance of 1,000 variables and 54 s:
-# 19 per s; a half-year of 60 staff and 12 shifts, 92,000 in 52 s: 1,770 per s). NRP Instances 7-9
-# (37-80 per s) gain from our search, 10 and 11 (91 and 131 per s) lose to CP-SAT's own.
+# A deterministic single-level solve starts from a first roster (its last stage is CP-SAT's LNS
+# workers alone) while that stage has time for this many roster variables a second; beyond it the
+# last stage is one CP-SAT solve that finds its own first roster.
 LNS_VARS_PER_SECOND = 100
 # The full-model worker of a last stage that is one CP-SAT solve on two workers: CP-SAT's own
 # choice is `default_lp`, whose LP leaves out constraints presolve turned into
 # clauses, so it proves next to nothing (NRP Instance 11: bound 2 against 3436 with `max_lp`, the
-# full LP relaxation, which the portfolio's background worker also uses).
+# full LP relaxation).
 BOUND_WORKER = "max_lp"
 ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
 # Beyond this many registrar-day-shift combinations the whole-horizon model is not optimised (a
@@ -243,9 +236,8 @@ def solve(
             as_found = index + 1 < len(stages) and stages[index + 1][3]
             stage = _first_roster(stage_model, settings, 0.0 if as_found else max(1.0, budget), patience)
         else:
-            lns = roster is not None and final and lns_pays(stage_model, budget)
             first = _FirstSolution(began) if roster is None else None
-            stage = _optimise(stage_model, settings, max(1.0, budget), lns, first, final)
+            stage = _optimise(stage_model, settings, max(1.0, budget), first, final)
             if first is not None and first.seconds is not None and result.first_feasible_seconds is None:
                 result.first_feasible_seconds = first.seconds
         status, roster_values, bound = stage.status, stage.values, stage.bound
@@ -364,17 +356,15 @@ def _first_roster(
 
 
 def _warm_start_pays(stages: list, combinations: int, settings: SolveSettings) -> bool:
-    """Whether the first-roster stage pays. With one priority level, a model CP-SAT presolves
-    readily and no LNS to follow, the final stage is one CP-SAT solve that finds its own first
-    rosters (feasibility jump, within seconds): a separate first roster only costs time."""
+    """Whether the first-roster stage pays. With one priority level and a model CP-SAT presolves
+    readily, the final stage is one CP-SAT solve that finds its own first rosters (feasibility
+    jump, within seconds): a separate first roster only costs time, unless the solve is
+    deterministic and has time for CP-SAT's LNS workers to improve one (`LNS_VARS_PER_SECOND`)."""
     if len(stages) != 2 or combinations > PRESOLVE_FREE_FIRST_ROSTER:
         return True
+    if not settings.deterministic:
+        return False
     return combinations <= LNS_VARS_PER_SECOND * settings.time_limit * (1 - WARM_START_SHARE)
-
-
-def lns_pays(roster_model: RosterModel, budget: float) -> bool:
-    """Whether our large-neighbourhood search is worth its steps for this model and budget."""
-    return len(roster_model.x) <= LNS_VARS_PER_SECOND * budget
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -394,37 +384,27 @@ def _optimise(
     roster_model: RosterModel,
     settings: SolveSettings,
     budget: float,
-    lns: bool,
     first: _FirstSolution | None = None,
     final: bool = False,
 ) -> _Stage:
     """One stage's search: status, best value of every model variable, bound and time spent.
 
-    With `lns`, CP-SAT and large-neighbourhood search share the budget (solver/lns.py): side by
-    side on two threads, or one after the other when the solve must be deterministic. `first`,
-    when given, notes the time of the stage's first roster (a solve with no first-roster stage).
+    One CP-SAT solve (CP-SAT's LNS workers alone when deterministic and hinted). `first`, when
+    given, notes the time of the stage's first roster (a solve with no first-roster stage).
     A `final` (last) stage that is one CP-SAT solve on two free-running workers gets the full LP
     relaxation as its full-model worker (`BOUND_WORKER`), for the bound (deterministic stages keep
     CP-SAT's own choice, and so their recorded rosters).
     """
     if settings.deterministic and roster_model.model.Proto().solution_hint.vars:
         return _improve_deterministic(roster_model, settings, budget)
-    if lns and not settings.deterministic and settings.workers >= 2:
-        portfolio = solve_with_lns(roster_model, None, budget, settings)
-        return _Stage(portfolio.status, portfolio.values, portfolio.bound, budget)
-    share = CPSAT_SHARE if lns else 1.0
-    solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget * share)))
-    if final and not lns and settings.workers == 2 and not settings.deterministic:
+    solver = cpsat_solver(replace(settings, time_limit=max(1.0, budget)))
+    if final and settings.workers == 2 and not settings.deterministic:
         solver.parameters.subsolvers.append(BOUND_WORKER)
     status = STATUS_NAMES[solver.Solve(roster_model.model, first)]
     spent = _spent(solver, settings)
     if status not in ("OPTIMAL", "FEASIBLE"):
         return _Stage(status, [], None, spent)
     values = list(solver.ResponseProto().solution)
-    if lns and status == "FEASIBLE":
-        work = roster_model.model.Clone()
-        values, stats = improve(roster_model, work, values, budget - spent, settings)
-        spent += stats.spent
     return _Stage(status, values, float(solver.BestObjectiveBound()), spent)
 
 

@@ -352,7 +352,7 @@ def test_bands_that_cannot_hold_without_a_first_roster_are_not_the_rules_infeasi
 
 
 def _full_workers(monkeypatch: pytest.MonkeyPatch, settings: SolveSettings) -> list[list[str]]:
-    """The full-model subsolvers asked of each CP-SAT solve of `solve`, forced to skip our LNS."""
+    """The full-model subsolvers asked of each CP-SAT solve of `solve`."""
     asked: list[cp_model.CpSolver] = []
 
     def recording(stage_settings: SolveSettings) -> cp_model.CpSolver:
@@ -360,7 +360,6 @@ def _full_workers(monkeypatch: pytest.MonkeyPatch, settings: SolveSettings) -> l
         return asked[-1]
 
     monkeypatch.setattr(stages, "cpsat_solver", recording)
-    monkeypatch.setattr(stages, "LNS_VARS_PER_SECOND", 0)
     department = random_department(5, registrars=5, weeks=1)
     assert solve(department, _pack_without_fairness(), horizon(1), settings).feasible
     return [list(solver.parameters.subsolvers) for solver in asked]
