@@ -6,7 +6,10 @@ order with the engine itself; each window sees the roster so far as history, so 
 (runs, successions, rest) hold across window borders. Limits stated over the whole horizon are
 apportioned: each window gets its share of what remains (a maximum with one shift of slack, so a
 window can round to whole shifts; a minimum without, so no deficit piles up at the end), and the
-last window gets exactly what remains.
+last window gets exactly what remains. A contract-hours band is apportioned the same way, by each
+registrar's available days. Fairness can be carried from window to window as the pipeline carries
+it from week to week: each window's deviations from the fair share become the next window's
+history balances, so the windows together share nights and weekends fairly over the horizon.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pandas as pd
 
 from roster_pipeline.core.domain import Department, Horizon
 from roster_pipeline.core.rules import Rule, RulePack
+from roster_pipeline.solver.constraints.common import exact
 from roster_pipeline.solver.model import matches
 from roster_pipeline.solver.settings import SolveResult, SolveSettings
 
@@ -81,6 +85,9 @@ def apportion(
     slack_minutes = max((s.minutes for s in department.shift_types.values()), default=0)
     rules: list[Rule] = []
     for rule in pack.rules:
+        if rule.hard and rule.type == "contract_hours":
+            rules.extend(_contract_shares(department, rule, roster, window, horizon, slack_minutes))
+            continue
         limited = rule.hard and (
             rule.type in ("total_minutes", "max_shifts_of_type")
             or (rule.type == "weekend_limit" and rule.params.get("max") is not None)
@@ -110,6 +117,104 @@ def apportion(
     return replace(pack, rules=tuple(rules))
 
 
+def _contract_shares(
+    department: Department, rule: Rule, roster: set, window: Horizon, horizon: Horizon, slack: int
+) -> list[Rule]:
+    """A hard contract-hours band over the horizon as this window's minute shares (total_minutes
+    rules), each registrar's share in proportion to the available days left (leave excluded): a
+    window that holds the band over its days and the week after may still break it in the weeks
+    it keeps (in a trial, by 27 hours for two of 120 registrars over 13 weeks)."""
+    leave = department.leave_days("approved")
+    last = window.end >= horizon.end
+    worked: dict[str, int] = {}
+    for rid, _, code in roster:
+        worked[rid] = worked.get(rid, 0) + department.shift_types[code].minutes
+    shares: dict[str, list[str]] = {}
+    by_params: dict[str, dict] = {}
+    for rid, registrar in department.registrars.items():
+        if not rule.applies(registrar):
+            continue
+        away = leave.get(rid, set())
+        available = sum(day not in away for day in horizon.days)
+        left = sum(day not in away for day in horizon.days if day >= window.start)
+        ahead = sum(day not in away for day in window.days)
+        target = exact(registrar.contract_hours) * 60 * available / 7  # as the rule is posted
+        low = math.floor(target * exact(rule.params["min_fraction"]))
+        high = math.ceil(target * exact(rule.params["max_fraction"]))
+        used = worked.get(rid, 0)
+        fraction = ahead / left if left else 1.0
+        params = {
+            "min_minutes": _share(low - used, fraction, last, slack, False),
+            "max_minutes": _share(high - used, fraction, last, slack, True),
+        }
+        key = repr(sorted(params.items()))
+        shares.setdefault(key, []).append(rid)
+        by_params[key] = params
+    minutes = replace(rule, type="total_minutes")
+    return [
+        replace(minutes, id=f"{rule.id}@{n}", params=by_params[key], applies_to={"registrars": ids})
+        for n, (key, ids) in enumerate(shares.items())
+    ]
+
+
+def carried_balances(department: Department, pack: RulePack, roster: set, window: Horizon) -> Department:
+    """The department with each fairness measure's balance carried over `window`'s days of
+    `roster`: the balance plus the count minus the FTE- and availability-fair share of the total,
+    the deviation the fairness rule penalises (`constraints/fairness.py`)."""
+    totals = department.table("history_totals")
+    frame = totals.copy() if not totals.empty else pd.DataFrame({"registrar_id": []})
+    frame["registrar_id"] = frame["registrar_id"].astype(str)
+    kept: dict[str, dict[dt.date, str]] = {}  # each registrar's shifts on the window's days
+    for rid, day, code in roster:
+        if window.start <= day <= window.end:
+            kept.setdefault(rid, {})[day] = code
+    for rule in pack.rules:
+        if rule.type != "fairness":
+            continue
+        measure = str(rule.params["measure"])
+        column = f"{measure}_balance"
+        for rid, balance in _window_balances(department, rule, kept, window, measure).items():
+            if rid not in set(frame["registrar_id"]):
+                frame = pd.concat([frame, pd.DataFrame({"registrar_id": [rid]})], ignore_index=True)
+            frame.loc[frame["registrar_id"] == rid, column] = balance
+    return Department(tables={**department.tables, "history_totals": frame})
+
+
+def _window_balances(
+    department: Department, rule: Rule, kept: dict[str, dict], window: Horizon, measure: str
+) -> dict[str, float]:
+    """Each registrar's balance after `window` in one fairness measure (registrars away for the
+    whole window keep theirs)."""
+    leave = department.leave_days("approved")
+    weights, counts = {}, {}
+    for rid, registrar in department.registrars.items():
+        available = sum(day not in leave.get(rid, set()) for day in window.days)
+        if rule.applies(registrar) and available:
+            weights[rid] = round(100 * float(registrar.fte)) * available
+            counts[rid] = _measure(department, kept.get(rid, {}), measure)
+    total, total_weight = sum(counts.values()), sum(weights.values()) or 1
+    scale = 60 if measure == "hours" else 1  # balances are kept in hours, counts in minutes
+    return {
+        rid: department.history_total(rid, f"{measure}_balance")
+        + (counts[rid] - round(1000 * weights[rid] / total_weight) * total / 1000) / scale
+        for rid in weights
+    }
+
+
+def _measure(department: Department, mine: dict[dt.date, str], measure: str) -> int:
+    """A registrar's count of a fairness measure in `mine` (day -> shift on a window's days;
+    weekends: Saturday-Sunday pairs with a shift on either day; hours: minutes)."""
+    days = list(mine)
+    shifts = department.shift_types
+    if measure == "nights":
+        return sum(1 for day in days if shifts[mine[day]].kind == "night")
+    if measure == "weekends":
+        return len({day - dt.timedelta(days=day.weekday() - 5) for day in days if day.weekday() >= 5})
+    if measure == "public_holidays":
+        return sum(1 for day in days if day in department.public_holidays)
+    return sum(shifts[mine[day]].minutes for day in days)
+
+
 def with_history(department: Department, roster: set, since: dt.date) -> Department:
     """The department with the days of `roster` from `since` on appended to its history."""
     recent = sorted(k for k in roster if k[1] >= since)
@@ -129,15 +234,20 @@ def rolling_roster(
     settings: SolveSettings,
     time_limit: float,
     solve: WindowSolve,
+    carry_fairness: bool = True,
 ) -> set | None:
-    """A roster for the whole horizon, window by window with `solve`; None if a window has none."""
+    """A roster for the whole horizon, window by window with `solve`; None if a window has none.
+
+    `carry_fairness` carries each window's fairness balances to the next (`carried_balances`);
+    without it each window shares out only its own weeks fairly."""
     roster: set = set()
+    balanced = department  # the department with fairness balances carried to the next window
     parts = windows(horizon)
     for index, window in enumerate(parts):
         share = time_limit / (len(parts) - index)
         window_settings = replace(settings, time_limit=max(1.0, share))
         started = time.perf_counter()
-        past = with_history(department, roster, window.start - dt.timedelta(days=HISTORY_DAYS))
+        past = with_history(balanced, roster, window.start - dt.timedelta(days=HISTORY_DAYS))
         ahead = LOOKAHEAD_WEEKS if index < len(parts) - 1 else 0
         solved = Horizon(start=window.start, weeks=window.weeks + ahead)
         result = solve(past, apportion(department, pack, roster, solved, horizon), solved, window_settings)
@@ -154,4 +264,6 @@ def rolling_roster(
             for r in result.assignments.itertuples(index=False)
             if r.date <= window.end
         }
+        if carry_fairness:
+            balanced = carried_balances(balanced, pack, roster, window)
     return roster

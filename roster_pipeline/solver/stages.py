@@ -62,6 +62,10 @@ ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
 # on it needs more memory than the machine should give); the rolling roster gets the time.
 WHOLE_MODEL_LIMIT = 600_000
 ROLLING_SHARE_ONLY = 0.75
+UNHELD_ROSTER = (
+    "no roster returned: the roster found breaks a hard rule over the whole horizon "
+    "(or could not be checked within the time limit); try a longer time limit"
+)
 
 
 def build_model(
@@ -177,7 +181,12 @@ def solve(
     elif horizon.weeks >= ROLLING_MIN_WEEKS:
         too_big = size > WHOLE_MODEL_LIMIT
         share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
-        roster = rolling_roster(department, pack, horizon, settings, settings.time_limit * share, solve)
+        # Fairness is carried window to window only when the rolling roster is the result: the
+        # whole model's banded repair balances the horizon then, and windows that balanced it
+        # themselves left more shifts off their cover target (docs/solver.md).
+        roster = rolling_roster(
+            department, pack, horizon, settings, settings.time_limit * share, solve, carry_fairness=too_big
+        )
         charged = settings.time_limit * share  # the windows spend their shares (deterministically)
         if roster is not None:
             result.first_feasible_seconds = time.perf_counter() - began
@@ -447,8 +456,14 @@ def _improve_deterministic(roster_model: RosterModel, settings: SolveSettings, b
 def _record_roster(
     result: SolveResult, full: RosterModel, pack: RulePack, roster: set, settings: SolveSettings
 ) -> None:
-    """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed)."""
-    exact = fix_roster(full, roster, settings)
+    """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed).
+    A roster that breaks a hard rule of the whole horizon (a rolling roster can, where a window's
+    share of a horizon-wide limit was misjudged) is not returned: the result says so instead."""
+    exact = fix_roster(full, roster, settings) if roster <= full.x.keys() else None
+    if exact is None:
+        result.status = "UNKNOWN"
+        result.diagnosis = [UNHELD_ROSTER]
+        return
     result.assignments = _assignments(roster)
     if result.status not in ("OPTIMAL", "FEASIBLE"):
         result.status = "FEASIBLE"

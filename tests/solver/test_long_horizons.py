@@ -14,10 +14,17 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from roster_pipeline import nrp
 from roster_pipeline.core.domain import Horizon
-from roster_pipeline.solver import SolveSettings, solve
-from roster_pipeline.solver.rolling import apportion, rolling_roster, windows
+from roster_pipeline.core.rules import parse_pack
+from roster_pipeline.solver import SolveSettings, solve, stages
+from roster_pipeline.solver.rolling import apportion, carried_balances, rolling_roster, windows
+from roster_pipeline.solver.settings import SolveResult
+
+from factories import registrar_row, tiny_department
 
 ROOT = Path(__file__).resolve().parents[2]
 ONE_WORKER = SolveSettings(workers=1, seed=0, deterministic=True)
@@ -66,6 +73,99 @@ def test_apportioned_limits_never_exceed_what_remains() -> None:
     tail = apportion(department, pack, set(), last, horizon)
     exact = [r for r in tail.rules if r.type == "total_minutes" and rid in r.applies_to["registrars"]]
     assert exact[0].params["max_minutes"] == staff.max_minutes  # the last window gets what remains
+
+
+MON = dt.date(2027, 2, 1)
+BAND = {"min_fraction": 0.7, "max_fraction": 1.15}
+BAND_PACK = parse_pack(
+    {
+        "id": "band",
+        "version": "1",
+        "rules": [
+            {"id": "contract", "type": "contract_hours", "hard": True, "params": BAND},
+            {"id": "fair-nights", "type": "fairness", "params": {"measure": "nights"}},
+            {"id": "fair-hours", "type": "fairness", "params": {"measure": "hours"}},
+        ],
+    }
+)  # fmt: skip
+
+
+def _leave(rid: str, first: int, last: int) -> dict:
+    return {
+        "registrar_id": rid,
+        "start": MON + dt.timedelta(days=first),
+        "end": MON + dt.timedelta(days=last),
+        "type": "annual",
+        "status": "approved",
+        "reason": "",
+    }
+
+
+def test_a_contract_band_is_shared_out_by_the_available_days_left() -> None:
+    # 8 weeks, R1 (40 h) on leave for the first week: 49 available days, so the band is
+    # 0.7 * 40 h * 49 / 7 = 196 h (11,760 min) to 1.15 * 280 h = 322 h (19,320 min).
+    department = tiny_department([registrar_row("R1")], leave=[_leave("R1", 0, 6)])
+    horizon = Horizon(MON, 8)
+    first = Horizon(MON, 5)  # window 1 and its week of look-ahead: 28 of the 49 days
+    (share,) = [r for r in apportion(department, BAND_PACK, set(), first, horizon).rules if r.hard]
+    assert share.type == "total_minutes" and share.applies_to == {"registrars": ["R1"]}
+    # at least 0.7 * 40 h * 28 / 7 = 112 h; at most 1.15 * 160 h = 184 h plus one night (630 min)
+    assert share.params == {"min_minutes": 112 * 60, "max_minutes": 184 * 60 + 630}
+    # The last window gets exactly what remains after 15 nights of 10.5 h worked.
+    worked = {("R1", MON + dt.timedelta(days=7 + k), "N-A") for k in range(15)}
+    last = Horizon(MON + dt.timedelta(days=35), 3)
+    (tail,) = [r for r in apportion(department, BAND_PACK, worked, last, horizon).rules if r.hard]
+    assert tail.params == {"min_minutes": 11_760 - 15 * 630, "max_minutes": 19_320 - 15 * 630}
+
+
+def test_a_windows_fairness_deviation_is_carried_to_the_next_as_a_balance() -> None:
+    # R1 full time, R2 half time, R3 away all week: fair shares of 3 nights are 2 and 1.
+    department = tiny_department(
+        [registrar_row("R1"), registrar_row("R2", fte=0.5), registrar_row("R3")],
+        leave=[_leave("R3", 0, 6)],
+        history_totals=[{"registrar_id": "R3", "nights_balance": 0.25, "hours_balance": -2.0}],
+    )
+    week = Horizon(MON, 1)
+    roster = {("R1", MON + dt.timedelta(days=k), "N-A") for k in range(3)}  # 3 nights of 10.5 h
+    carried = carried_balances(department, BAND_PACK, roster, week)
+    # shares 667 / 333 thousandths (of 3 nights; of 31.5 hours)
+    assert carried.history_total("R1", "nights_balance") == pytest.approx(3 - 2.001)
+    assert carried.history_total("R2", "nights_balance") == pytest.approx(-0.999)
+    assert carried.history_total("R1", "hours_balance") == pytest.approx(31.5 * (1 - 0.667))
+    assert carried.history_total("R2", "hours_balance") == pytest.approx(-31.5 * 0.333)
+    assert carried.history_total("R3", "nights_balance") == 0.25  # away: the balance is kept
+    assert carried.history_total("R3", "hours_balance") == -2.0
+    # Week 2: R3 is back (shares 400 / 200 / 400 thousandths) and R2 works its 3 nights.
+    week2 = Horizon(MON + dt.timedelta(days=7), 1)
+    more = {("R2", MON + dt.timedelta(days=7 + k), "N-A") for k in range(3)}
+    again = carried_balances(carried, BAND_PACK, roster | more, week2)
+    assert again.history_total("R1", "nights_balance") == pytest.approx(0.999 - 1.2)
+    assert again.history_total("R2", "nights_balance") == pytest.approx(-0.999 + 3 - 0.6)
+    assert again.history_total("R3", "nights_balance") == pytest.approx(0.25 - 1.2)
+
+
+@pytest.mark.parametrize(
+    "worked",
+    [
+        {("R1", MON, "D-A")},  # on approved leave: a shift the model has no variable for
+        # two 8.5 h days: under 70 % of 6 available days at 40 h a week (24 h)
+        {("R1", MON + dt.timedelta(days=k), "D-A") for k in (1, 2)},
+    ],
+)
+def test_a_roster_that_breaks_a_hard_rule_is_not_returned(worked: set) -> None:
+    # What a rolling roster that misjudged a horizon-wide limit would be.
+    department = tiny_department([registrar_row("R1")], leave=[_leave("R1", 0, 0)])
+    rules = [
+        {"id": "leave", "type": "approved_leave", "hard": True},
+        {"id": "contract", "type": "contract_hours", "hard": True, "params": BAND},
+    ]
+    pack = parse_pack({"id": "held", "version": "1", "rules": rules})
+    horizon = Horizon(MON, 1)
+    result = SolveResult("FEASIBLE", None, None, 0.0, pd.DataFrame(), settings=ONE_WORKER)
+    full = stages.build_model(department, pack, horizon)
+    stages._record_roster(result, full, pack, worked, ONE_WORKER)
+    assert not result.feasible and result.status == "UNKNOWN"
+    assert result.assignments.empty and result.diagnosis == [stages.UNHELD_ROSTER]
 
 
 def test_rolling_roster_is_feasible_for_the_whole_horizon() -> None:
