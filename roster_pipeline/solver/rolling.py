@@ -20,6 +20,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -31,6 +32,14 @@ from roster_pipeline.solver.settings import SolveResult, SolveSettings
 
 # The engine's solve, given to the rolling roster by its caller (the engine solves each window).
 WindowSolve = Callable[[Department, RulePack, Horizon, SolveSettings], SolveResult]
+
+
+class Rolled(NamedTuple):
+    """A rolling roster, or None with why: the first window without one, and its diagnosis."""
+
+    roster: set | None
+    why: tuple[str, ...] = ()
+
 
 WINDOW_WEEKS = 4
 ROLLING_MIN_WEEKS = 17  # horizons longer than this start from a rolling roster
@@ -235,8 +244,9 @@ def rolling_roster(
     time_limit: float,
     solve: WindowSolve,
     carry_fairness: bool = True,
-) -> set | None:
-    """A roster for the whole horizon, window by window with `solve`; None if a window has none.
+) -> Rolled:
+    """A roster for the whole horizon, window by window with `solve`; none, and why, if a window
+    has none.
 
     `carry_fairness` carries each window's fairness balances to the next (`carried_balances`);
     without it each window shares out only its own weeks fairly."""
@@ -255,10 +265,9 @@ def rolling_roster(
         # roster does not depend on how fast the machine was; otherwise what the window took.
         time_limit -= window_settings.time_limit if settings.deterministic else time.perf_counter() - started
         if not result.feasible:
-            LOGGER.info(
-                "rolling: no roster for window %s (%s): %s", window.start, result.status, result.diagnosis
-            )
-            return None
+            why = f"the window of {window.start} to {window.end} has no roster ({result.status})"
+            LOGGER.info("rolling: %s: %s", why, result.diagnosis)
+            return Rolled(None, (why, *result.diagnosis))
         roster |= {
             (r.registrar_id, r.date, r.shift)
             for r in result.assignments.itertuples(index=False)
@@ -266,4 +275,4 @@ def rolling_roster(
         }
         if carry_fairness:
             balanced = carried_balances(balanced, pack, roster, window)
-    return roster
+    return Rolled(roster)

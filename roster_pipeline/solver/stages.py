@@ -62,10 +62,8 @@ ROLLING_SHARE = 0.5  # long horizons: time for the window-by-window first roster
 # on it needs more memory than the machine should give); the rolling roster gets the time.
 WHOLE_MODEL_LIMIT = 600_000
 ROLLING_SHARE_ONLY = 0.75
-UNHELD_ROSTER = (
-    "no roster returned: the roster found breaks a hard rule over the whole horizon "
-    "(or could not be checked within the time limit); try a longer time limit"
-)
+TOO_BIG = "the whole horizon is too large to search at once: try a longer time limit, or fewer weeks"
+UNHELD_ROSTER = "the roster found breaks a hard rule over the whole horizon (or was not checked in time)"
 
 
 def build_model(
@@ -181,18 +179,22 @@ def solve(
     elif horizon.weeks >= ROLLING_MIN_WEEKS:
         too_big = size > WHOLE_MODEL_LIMIT
         share = ROLLING_SHARE_ONLY if too_big else ROLLING_SHARE
-        # Fairness is carried window to window only when the rolling roster is the result: the
-        # whole model's banded repair balances the horizon then, and windows that balanced it
-        # themselves left more shifts off their cover target (docs/solver.md).
-        roster = rolling_roster(
+        # Fairness is carried window to window only where the rolling roster is the result (docs/solver.md).
+        rolled = rolling_roster(
             department, pack, horizon, settings, settings.time_limit * share, solve, carry_fairness=too_big
         )
+        roster = rolled.roster
         charged = settings.time_limit * share  # the windows spend their shares (deterministically)
         if roster is not None:
             result.first_feasible_seconds = time.perf_counter() - began
             result.status = "FEASIBLE"
-            # A whole model beyond the limit is only built to evaluate the roster exactly.
-            stages = [] if too_big else [stage for stage in stages if stage is not warm_stage]
+        if too_big:
+            # A whole model beyond the limit is only built to evaluate the rolling roster exactly
+            # (searched when a window had no roster, it found none: docs/solver.md).
+            stages = []
+            result.diagnosis = [] if roster is not None else [*rolled.why, TOO_BIG]
+        elif roster is not None:
+            stages = [stage for stage in stages if stage is not warm_stage]
     guided_found = False
     carried = 0.0
     closer: set | None = None  # the banded repair's best roster when it did not reach the bands

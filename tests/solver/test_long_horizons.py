@@ -168,10 +168,31 @@ def test_a_roster_that_breaks_a_hard_rule_is_not_returned(worked: set) -> None:
     assert result.assignments.empty and result.diagnosis == [stages.UNHELD_ROSTER]
 
 
+def test_a_horizon_too_large_for_the_whole_model_says_which_window_had_no_roster(monkeypatch) -> None:
+    # One registrar cannot staff a day shift that needs two: every window is infeasible.
+    monkeypatch.setattr(stages, "ROLLING_MIN_WEEKS", 6)  # windows of 4 weeks and 1 of look-ahead
+    monkeypatch.setattr(stages, "WHOLE_MODEL_LIMIT", 0)  # the rolling roster would be the result
+    day_shift = {"date": None, "days": "all", "site": "A", "shift": "D-A", "skill": None}
+    cover = [day_shift | {"min": 2, "target": 2, "max": 2}]
+    department = tiny_department([registrar_row("R1")], cover=cover)
+    pack = parse_pack(
+        {"id": "cover", "version": "1", "rules": [{"id": "cover", "type": "cover_limits", "hard": True}]}
+    )
+    result = solve(department, pack, Horizon(MON, 6), replace(ONE_WORKER, time_limit=5))
+    assert result.status == "UNKNOWN" and result.assignments.empty
+    assert result.diagnosis[0] == "the window of 2027-02-01 to 2027-02-28 has no roster (INFEASIBLE)"
+    # the window's own diagnosis follows
+    assert (
+        result.diagnosis[1]
+        == "cover for the day (D-A) at site A on 2027-02-01 needs 2 registrars; only 1 is available"
+    )
+    assert result.diagnosis[-1] == stages.TOO_BIG
+
+
 def test_rolling_roster_is_feasible_for_the_whole_horizon() -> None:
     inst, text = synthetic(126, 6, 4, seed=3)
     department, pack, horizon = nrp.to_department(inst)
-    roster = rolling_roster(department, pack, horizon, ONE_WORKER, time_limit=10, solve=solve)
+    roster = rolling_roster(department, pack, horizon, ONE_WORKER, time_limit=10, solve=solve).roster
     assert roster is not None
     rows = [(rid, (day - horizon.start).days, code) for rid, day, code in roster]
     score = nrp.evaluate_solution(text, rows)
