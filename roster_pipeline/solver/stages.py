@@ -192,7 +192,8 @@ def solve(
             # A whole model beyond the limit is only built to evaluate the rolling roster exactly
             # (searched when a window had no roster, it found none: docs/solver.md).
             stages = []
-            result.diagnosis = [] if roster is not None else [*rolled.why, TOO_BIG]
+            if roster is None:
+                result.diagnosis = [*rolled.why, TOO_BIG]
         elif roster is not None:
             stages = [stage for stage in stages if stage is not warm_stage]
     guided_found = False
@@ -314,7 +315,7 @@ def _holding_start(
     """The start roster's assignments on the horizon, or None when they break a hard rule."""
     roster_model = build_model(department, pack, horizon, period_weeks=settings.period_weeks)
     keys = {(str(r), as_date(d), str(c)) for r, d, c in _rows(start) if as_date(d) in horizon}
-    if not keys or not keys <= set(roster_model.x):
+    if not keys:
         return None
     return keys if fix_roster(roster_model, keys, settings) is not None else None
 
@@ -461,7 +462,7 @@ def _record_roster(
     """Assignments and exact per-rule penalties of the roster returned (full pack, roster fixed).
     A roster that breaks a hard rule of the whole horizon (a rolling roster can, where a window's
     share of a horizon-wide limit was misjudged) is not returned: the result says so instead."""
-    exact = fix_roster(full, roster, settings) if roster <= full.x.keys() else None
+    exact = fix_roster(full, roster, settings)
     if exact is None:
         result.status = "UNKNOWN"
         result.diagnosis = [UNHELD_ROSTER]
@@ -486,8 +487,11 @@ def fix_roster(roster_model: RosterModel, chosen: set, settings: SolveSettings):
     """Solve a clone with x fixed to `chosen`, minimising the objective.
 
     With the roster fixed, every relaxed penalty variable drops to its least value, which is the
-    exact violation count of docs/engine-spec.md. Returns (clone solver, clone) or None.
+    exact violation count of docs/engine-spec.md. Returns (clone solver, clone) or None, also when
+    `chosen` holds a shift the model has no variable for (one a hard rule forbids outright).
     """
+    if not chosen <= roster_model.x.keys():
+        return None
     clone = roster_model.model.Clone()
     clone.ClearHints()
     for key, var in roster_model.x.items():
